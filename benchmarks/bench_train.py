@@ -1,0 +1,182 @@
+"""Side-by-side training benchmark: wordvec vs gensim (corpus_file mode) vs the original C word2vec.
+
+Each tool trains on the same corpus with the same settings in one run; for each we print the
+seconds, words/s (corpus words x epochs / seconds), the ratio to gensim, the analogy accuracy
+(questions-words, 3CosAdd, the 30,000 most frequent words) and the WordSim-353 / SimLex-999
+Spearman correlations, all evaluated by the same code (wordvec's, tested equal to gensim's).
+
+    python benchmarks/bench_train.py                       # skip-gram NS on enmix
+    python benchmarks/bench_train.py --sg 0                # CBOW
+    python benchmarks/bench_train.py --hs 1 --negative 0   # hierarchical softmax
+    python benchmarks/bench_train.py --tools wordvec --workers 1 2   # thread scaling
+
+gensim is used if installed; the C tool if the PyPI package ``word2vec`` put a ``word2vec``
+binary beside the Python executable.
+"""
+from __future__ import annotations
+
+import argparse
+import gzip
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+DEFAULT_CORPUS = HERE.parent.parent / "shared" / "data" / "corpus" / "enmix.txt.gz"
+CACHE = HERE.parent / ".bench"
+
+
+def plain_corpus(path: Path) -> Path:
+    """gensim's corpus_file and the C tool read plain text: decompress once into .bench/."""
+    if path.suffix != ".gz":
+        return path
+    CACHE.mkdir(exist_ok=True)
+    out = CACHE / path.stem
+    if not out.exists() or out.stat().st_mtime < path.stat().st_mtime:
+        with gzip.open(path, "rb") as src, open(str(out) + ".tmp", "wb") as dst:
+            shutil.copyfileobj(src, dst, 1 << 20)
+        os.replace(str(out) + ".tmp", out)
+    return out
+
+
+def count_words(path: Path) -> int:
+    n = 0
+    with open(path, "rb") as f:
+        for block in iter(lambda: f.read(1 << 24), b""):
+            n += len(block.split())
+    return n
+
+
+def evaluate(kv) -> dict:
+    from wordvec import resources
+
+    acc, _ = kv.evaluate_word_analogies(resources.datapath(resources.QUESTIONS_WORDS), restrict_vocab=30000)
+    ws = kv.evaluate_word_pairs(resources.datapath(resources.WORDSIM353))
+    sl = kv.evaluate_word_pairs(resources.datapath(resources.SIMLEX999))
+    return {"analogy": acc, "ws353": float(ws[1][0]), "simlex": float(sl[1][0])}
+
+
+def run_wordvec(corpus: Path, a, workers: int) -> tuple[float, float, object]:
+    from wordvec import Word2Vec
+
+    model = Word2Vec(
+        vector_size=a.dim, window=a.window, min_count=a.min_count, sample=a.sample, sg=a.sg, hs=a.hs,
+        negative=a.negative, epochs=a.epochs, workers=workers, seed=a.seed, softmax=a.softmax,
+        shared_negatives=not a.per_pair_negatives,
+    )
+    t0 = time.perf_counter()
+    model.build_vocab(corpus_file=corpus)
+    t1 = time.perf_counter()
+    model.train(corpus_file=corpus)
+    t2 = time.perf_counter()
+    return t2 - t0, t2 - t1, model.wv
+
+
+def run_gensim(corpus: Path, a, workers: int):
+    import gensim
+    from gensim.models import Word2Vec as GWord2Vec
+
+    from wordvec import KeyedVectors
+
+    t0 = time.perf_counter()
+    model = GWord2Vec(
+        corpus_file=str(corpus), vector_size=a.dim, window=a.window, min_count=a.min_count, sample=a.sample,
+        sg=a.sg, hs=a.hs, negative=a.negative, epochs=a.epochs, workers=workers, seed=a.seed,
+    )
+    t2 = time.perf_counter()
+    kv = KeyedVectors.from_vectors(list(model.wv.index_to_key), model.wv.vectors.copy())
+    return t2 - t0, None, kv, gensim.__version__
+
+
+def run_c(corpus: Path, a, workers: int):
+    binary = Path(sys.executable).with_name("word2vec")
+    if not binary.exists():
+        return None
+    from wordvec import KeyedVectors
+
+    with tempfile.TemporaryDirectory() as tmp:
+        out = Path(tmp) / "vectors.bin"
+        cmd = [
+            str(binary), "-train", str(corpus), "-output", str(out), "-cbow", str(1 - a.sg), "-size", str(a.dim),
+            "-window", str(a.window), "-negative", str(a.negative), "-hs", str(a.hs), "-sample", str(a.sample),
+            "-threads", str(workers), "-iter", str(a.epochs), "-min-count", str(a.min_count), "-binary", "1",
+        ]
+        if not a.sg:
+            cmd += ["-alpha", "0.025"]  # same starting rate as gensim / wordvec (the C tool's CBOW default is 0.05)
+        t0 = time.perf_counter()
+        subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL)
+        t2 = time.perf_counter()
+        kv = KeyedVectors.load_word2vec_format(out, binary=True)
+    return t2 - t0, None, kv
+
+
+def main() -> None:
+    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS)
+    p.add_argument("--tools", nargs="+", default=["wordvec", "gensim", "c"])
+    p.add_argument("--workers", type=int, nargs="+", default=[2])
+    p.add_argument("--sg", type=int, default=1)
+    p.add_argument("--hs", type=int, default=0)
+    p.add_argument("--negative", type=int, default=5)
+    p.add_argument("--softmax", action="store_true")
+    p.add_argument("--per-pair-negatives", action="store_true", help="wordvec: word2vec.c's per-pair negatives")
+    p.add_argument("--dim", type=int, default=100)
+    p.add_argument("--window", type=int, default=5)
+    p.add_argument("--min-count", type=int, default=5)
+    p.add_argument("--sample", type=float, default=1e-3)
+    p.add_argument("--epochs", type=int, default=5)
+    p.add_argument("--seed", type=int, default=1)
+    p.add_argument("--json", type=Path, help="also write the results as JSON")
+    a = p.parse_args()
+
+    corpus = plain_corpus(a.corpus)
+    words = count_words(corpus)
+    print(f"corpus {a.corpus.name}: {words:,} words; sg={a.sg} hs={a.hs} negative={a.negative} softmax={a.softmax} "
+          f"dim={a.dim} window={a.window} sample={a.sample} epochs={a.epochs} min_count={a.min_count}", flush=True)
+    rows = []
+    for workers in a.workers:
+        for tool in a.tools:
+            if tool == "wordvec":
+                secs, train_secs, kv = run_wordvec(corpus, a, workers)
+                name = "wordvec"
+            elif tool == "gensim":
+                try:
+                    secs, train_secs, kv, ver = run_gensim(corpus, a, workers)
+                except ImportError:
+                    print("gensim not installed: skipped")
+                    continue
+                name = f"gensim {ver}"
+            elif tool == "c":
+                r = run_c(corpus, a, workers)
+                if r is None:
+                    print("word2vec C binary not found (pip install word2vec): skipped")
+                    continue
+                secs, train_secs, kv = r
+                name = "word2vec.c"
+            else:
+                raise SystemExit(f"unknown tool {tool!r}")
+            q = evaluate(kv)
+            row = {"tool": name, "workers": workers, "seconds": secs, "train_seconds": train_secs,
+                   "words_per_sec": words * a.epochs / secs, "vocab": len(kv), **q}
+            rows.append(row)
+            print(f"  {name:14s} workers={workers} {secs:7.1f}s {row['words_per_sec'] / 1e3:8.0f}k words/s  "
+                  f"analogy {100 * q['analogy']:.2f}%  ws353 {q['ws353']:.3f}  simlex {q['simlex']:.3f}", flush=True)
+    print()
+    print(f"{'tool':14s} {'workers':>7s} {'seconds':>8s} {'kwords/s':>9s} {'x gensim':>8s} {'analogy%':>8s} "
+          f"{'ws353':>6s} {'simlex':>6s}")
+    for row in rows:
+        ref = next((r for r in rows if r["tool"].startswith("gensim") and r["workers"] == row["workers"]), None)
+        ratio = row["words_per_sec"] / ref["words_per_sec"] if ref else float("nan")
+        print(f"{row['tool']:14s} {row['workers']:7d} {row['seconds']:8.1f} {row['words_per_sec'] / 1e3:9.0f} "
+              f"{ratio:8.2f} {100 * row['analogy']:8.2f} {row['ws353']:6.3f} {row['simlex']:6.3f}")
+    if a.json:
+        a.json.write_text(json.dumps(rows, indent=1))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,378 @@
+"""Compiled training kernels (numba): arrays and plain numbers in, arrays mutated in place.
+
+One window of text is handled as a small dense problem kept in L1 cache. For the word w at a
+position with context words c_1..c_B (dynamic window, after subsampling):
+
+- skip-gram: the inputs are the B rows X = W_in[c_1..c_B], each predicting w;
+- CBOW: the input is one row, h = sum or mean of W_in[c_1..c_B], predicting w.
+
+Each objective scores the inputs against a few output rows with targets t_j in {0, 1}:
+
+- negative sampling: rows W_ns[w] (t=1) and K noise words (t=0); with ``shared_negatives`` the
+  K noise words are drawn once per window and shared by its B skip-gram inputs (Ji et al. 2016,
+  "Parallelizing Word2Vec in Shared and Distributed Memory"), so every row is read once per window;
+- hierarchical softmax: the inner nodes on w's Huffman path, t = 1 - code bit.
+
+For each output row u_j: f_ij = x_i . u_j, g_ij = alpha (t_j - sigma(f_ij)), the input gradient
+accumulates dx_i += g_ij u_j (old u_j), then u_j += sum_i g_ij x_i. The loss adds
+-log sigma(f) (t=1) or -log sigma(-f) (t=0). Sigmoid and log-sigmoid are read from tables over
+[-8, 8] with linear interpolation (abs. error < 1e-5) and computed exactly outside: unlike
+gensim (which skips pairs with |f| > 6) and word2vec.c (which clips g there) every pair gets its
+true gradient. Skip-gram inputs get dx_i; for CBOW every context row gets dh (word2vec.c's
+convention for the mean, whose exact gradient would be dh / B; for the sum dh is exact).
+
+Random numbers come from a splitmix64 stream whose state is passed in (uint64[1]) and written
+back, so a run with one thread is reproducible.
+"""
+from __future__ import annotations
+
+from typing import NamedTuple
+
+import numba
+import numpy as np
+
+FASTMATH = {"reassoc", "contract", "arcp", "nsz"}  # no nnan/ninf: divergence must stay visible
+MAX_EXP = 8.0
+TABLE_N = 1024
+_SCALE = TABLE_N / (2 * MAX_EXP)
+
+# cfg (int64 array) slots
+SG, WINDOW, NEGATIVE, HS, CBOW_MEAN, SHARED_NEGATIVES = range(6)
+N_CFG = 6
+# stats (float64 array) slots
+LOSS, EXAMPLES, TRAINED_WORDS = range(3)
+N_STATS = 3
+
+
+class Tables(NamedTuple):
+    """Read-only arrays of one training run (see vocab.Vocabulary for their meaning)."""
+
+    keep: np.ndarray  # int64 (V,) subsampling thresholds out of 2**32
+    alias_threshold: np.ndarray  # uint32 (V,)
+    alias_index: np.ndarray  # int32 (V,)
+    codes: np.ndarray  # uint8 (V, L)
+    points: np.ndarray  # int32 (V, L)
+    code_lengths: np.ndarray  # int32 (V,)
+    sigmoid: np.ndarray  # float32 (TABLE_N + 2,)
+    log_sigmoid: np.ndarray  # float32 (TABLE_N + 2,)
+
+
+class Weights(NamedTuple):
+    """Trained matrices; the unused output matrix has 0 rows."""
+
+    w_in: np.ndarray  # float32 (V, d) word vectors
+    w_ns: np.ndarray  # float32 (V, d) negative-sampling output vectors
+    w_hs: np.ndarray  # float32 (V - 1, d) hierarchical-softmax inner-node vectors
+
+
+def sigmoid_tables() -> tuple[np.ndarray, np.ndarray]:
+    """sigma and log sigma at x_k = -MAX_EXP + k / _SCALE, k = 0 .. TABLE_N (+1 pad), float32."""
+    x = -MAX_EXP + np.arange(TABLE_N + 2, dtype=np.float64) / _SCALE
+    sig = 1.0 / (1.0 + np.exp(-x))
+    logsig = -np.logaddexp(0.0, -x)
+    return sig.astype(np.float32), logsig.astype(np.float32)
+
+
+def rng_state(seed: int, stream: int) -> np.ndarray:
+    """Independent uint64[1] state for thread ``stream`` of a run seeded with ``seed``."""
+    mix = np.random.SeedSequence([int(seed) & 0xFFFFFFFF, int(stream)]).generate_state(1, np.uint64)
+    return mix.astype(np.uint64)
+
+
+@numba.njit(inline="always")
+def _rand(state):
+    """splitmix64: (new state, 64 random bits)."""
+    state = state + np.uint64(0x9E3779B97F4A7C15)
+    z = state
+    z = (z ^ (z >> np.uint64(30))) * np.uint64(0xBF58476D1CE4E5B9)
+    z = (z ^ (z >> np.uint64(27))) * np.uint64(0x94D049BB133111EB)
+    return state, z ^ (z >> np.uint64(31))
+
+
+@numba.njit(inline="always")
+def _below(r, n):
+    """Map 32 random bits r to [0, n) (Lemire's multiply-shift)."""
+    return np.int64(((r & np.uint64(0xFFFFFFFF)) * np.uint64(n)) >> np.uint64(32))
+
+
+@numba.njit(inline="always")
+def _sig_logsig(f, sig_t, logsig_t):
+    """(sigma(f), log sigma(f)) as float64."""
+    if f <= -MAX_EXP or f >= MAX_EXP:
+        if f > 0:
+            e = np.exp(-f)
+            return 1.0 / (1.0 + e), -np.log1p(e)
+        e = np.exp(f)
+        return e / (1.0 + e), f - np.log1p(e)
+    t = (f + MAX_EXP) * _SCALE
+    k = int(t)
+    fr = t - k
+    s = sig_t[k] + fr * (sig_t[k + 1] - sig_t[k])
+    ls = logsig_t[k] + fr * (logsig_t[k + 1] - logsig_t[k])
+    return s, ls
+
+
+@numba.njit(inline="always")
+def _dot(a, b, d):
+    s = np.float32(0.0)
+    for k in range(d):
+        s += a[k] * b[k]
+    return s
+
+
+@numba.njit(inline="always")
+def _axpy(alpha, x, y, d):
+    for k in range(d):
+        y[k] += alpha * x[k]
+
+
+@numba.njit(fastmath=FASTMATH)
+def update_outputs(X, i0, i1, W, rows, targets, m, alpha, dX, g, tables):
+    """Score inputs X[i0:i1] against output rows W[rows[:m]] with targets; update W, add to dX.
+
+    Returns the summed loss -sum_ij log sigma(+-f_ij) in float64."""
+    d = X.shape[1]
+    loss = 0.0
+    for j in range(m):
+        u = W[rows[j]]
+        t = targets[j]
+        for i in range(i0, i1):
+            f = _dot(X[i], u, d)
+            s, ls = _sig_logsig(f, tables.sigmoid, tables.log_sigmoid)
+            g[i] = np.float32(alpha * (t - s))
+            loss -= ls if t > 0.5 else ls - f
+        for i in range(i0, i1):
+            _axpy(g[i], u, dX[i], d)
+        for i in range(i0, i1):
+            _axpy(g[i], X[i], u, d)
+    return loss
+
+
+@numba.njit(fastmath=FASTMATH)
+def negative_sampling(X, n_in, word, W, negative, shared, alpha, dX, g, rows, targets, tables, state):
+    """Negative-sampling step for inputs X[:n_in] predicting ``word``; returns (loss, state)."""
+    loss = 0.0
+    groups = 1 if shared else n_in
+    for grp in range(groups):
+        i0 = 0 if shared else grp
+        i1 = n_in if shared else grp + 1
+        rows[0] = word
+        targets[0] = 1.0
+        m = 1
+        for _ in range(negative):
+            state, r = _rand(state)
+            b = _below(r, W.shape[0])
+            if (r >> np.uint64(32)) >= tables.alias_threshold[b]:
+                b = tables.alias_index[b]
+            if b == word:
+                continue
+            rows[m] = b
+            targets[m] = 0.0
+            m += 1
+        loss += update_outputs(X, i0, i1, W, rows, targets, m, alpha, dX, g, tables)
+    return loss, state
+
+
+@numba.njit(fastmath=FASTMATH)
+def hierarchical_softmax(X, n_in, word, W, alpha, dX, g, targets, tables):
+    """Hierarchical-softmax step for inputs X[:n_in] predicting ``word``; returns the loss."""
+    n = tables.code_lengths[word]
+    for j in range(n):
+        targets[j] = 1.0 - tables.codes[word, j]
+    return update_outputs(X, 0, n_in, W, tables.points[word], targets, n, alpha, dX, g, tables)
+
+
+@numba.njit(nogil=True, fastmath=FASTMATH, cache=True)
+def train_chunk(ids, offsets, weights, tables, cfg, alpha0, alpha1, rng, stats):
+    """Train on the sentences of one chunk (ids int32, offsets int64) with negative sampling
+    and/or hierarchical softmax; alpha decays linearly from alpha0 to alpha1 over the chunk.
+
+    Mutates weights, rng (uint64[1]) and adds loss, examples and trained words to stats."""
+    w_in = weights.w_in
+    d = w_in.shape[1]
+    sg = cfg[SG] != 0
+    window = cfg[WINDOW]
+    negative = cfg[NEGATIVE]
+    hs = cfg[HS] != 0
+    cbow_mean = cfg[CBOW_MEAN] != 0
+    shared = cfg[SHARED_NEGATIVES] != 0
+    width = 2 * window
+    X = np.empty((width, d), dtype=np.float32)
+    dX = np.empty((width, d), dtype=np.float32)
+    g = np.empty(width, dtype=np.float32)
+    ctx = np.empty(width, dtype=np.int32)
+    n_rows = max(negative + 1, tables.codes.shape[1])
+    rows = np.empty(n_rows, dtype=np.int32)
+    targets = np.empty(n_rows, dtype=np.float32)
+    max_len = 0
+    for s in range(offsets.shape[0] - 1):
+        max_len = max(max_len, offsets[s + 1] - offsets[s])
+    sent = np.empty(max_len, dtype=np.int32)
+    state = rng[0]
+    total = max(1, ids.shape[0])
+    loss = 0.0
+    examples = 0.0
+    trained = 0
+    for s in range(offsets.shape[0] - 1):
+        alpha = alpha0 + (alpha1 - alpha0) * (offsets[s] / total)
+        n = 0
+        for p in range(offsets[s], offsets[s + 1]):
+            w = ids[p]
+            state, r = _rand(state)
+            if np.int64(r & np.uint64(0xFFFFFFFF)) < tables.keep[w]:
+                sent[n] = w
+                n += 1
+        trained += n
+        for pos in range(n):
+            word = sent[pos]
+            state, r = _rand(state)
+            reduced = window - _below(r, window)
+            lo = max(0, pos - reduced)
+            hi = min(n, pos + reduced + 1)
+            b = 0
+            for c in range(lo, hi):
+                if c != pos:
+                    ctx[b] = sent[c]
+                    b += 1
+            if b == 0:
+                continue
+            if sg:
+                n_in = b
+                for i in range(b):
+                    src = w_in[ctx[i]]
+                    for k in range(d):
+                        X[i, k] = src[k]
+                        dX[i, k] = 0.0
+            else:
+                n_in = 1
+                for k in range(d):
+                    X[0, k] = 0.0
+                    dX[0, k] = 0.0
+                for i in range(b):
+                    _axpy(np.float32(1.0), w_in[ctx[i]], X[0], d)
+                if cbow_mean:
+                    inv = np.float32(1.0 / b)
+                    for k in range(d):
+                        X[0, k] *= inv
+            if negative > 0:
+                lo_, state = negative_sampling(
+                    X, n_in, word, weights.w_ns, negative, shared, alpha, dX, g, rows, targets, tables, state
+                )
+                loss += lo_
+            if hs:
+                loss += hierarchical_softmax(X, n_in, word, weights.w_hs, alpha, dX, g, targets, tables)
+            examples += n_in
+            if sg:
+                for i in range(b):
+                    _axpy(np.float32(1.0), dX[i], w_in[ctx[i]], d)
+            else:
+                for i in range(b):
+                    _axpy(np.float32(1.0), dX[0], w_in[ctx[i]], d)
+    rng[0] = state
+    stats[LOSS] += loss
+    stats[EXAMPLES] += examples
+    stats[TRAINED_WORDS] += trained
+
+
+@numba.njit(nogil=True, cache=True)
+def softmax_examples(ids, offsets, tables, cfg, rng):
+    """Windows of one chunk for the exact softmax, after subsampling and dynamic windows.
+
+    Returns (centers int32 (n,), ctx_offsets int64 (n+1,), contexts int32): example e is the
+    word centers[e] with its context words contexts[ctx_offsets[e]:ctx_offsets[e+1]]."""
+    window = cfg[WINDOW]
+    state = rng[0]
+    n_ids = ids.shape[0]
+    centers = np.empty(n_ids, dtype=np.int32)
+    ctx_off = np.empty(n_ids + 1, dtype=np.int64)
+    contexts = np.empty(n_ids * 2 * window, dtype=np.int32)
+    sent = np.empty(n_ids, dtype=np.int32)
+    ctx_off[0] = 0
+    e = 0
+    nc = 0
+    for s in range(offsets.shape[0] - 1):
+        n = 0
+        for p in range(offsets[s], offsets[s + 1]):
+            w = ids[p]
+            state, r = _rand(state)
+            if np.int64(r & np.uint64(0xFFFFFFFF)) < tables.keep[w]:
+                sent[n] = w
+                n += 1
+        for pos in range(n):
+            state, r = _rand(state)
+            reduced = window - _below(r, window)
+            lo = max(0, pos - reduced)
+            hi = min(n, pos + reduced + 1)
+            if hi - lo <= 1:
+                continue
+            for c in range(lo, hi):
+                if c != pos:
+                    contexts[nc] = sent[c]
+                    nc += 1
+            centers[e] = sent[pos]
+            e += 1
+            ctx_off[e] = nc
+    rng[0] = state
+    return centers[:e].copy(), ctx_off[: e + 1].copy(), contexts[:nc].copy()
+
+
+@numba.njit(nogil=True, fastmath=FASTMATH, cache=True)
+def gather_hidden(w_in, sg, cbow_mean, centers, ctx_off, contexts, e0, e1, H):
+    """H[:e1-e0] = input vectors of examples e0..e1: W_in[center] (skip-gram) or the sum/mean
+    of W_in over the context (CBOW)."""
+    d = w_in.shape[1]
+    for e in range(e0, e1):
+        h = H[e - e0]
+        if sg:
+            src = w_in[centers[e]]
+            for k in range(d):
+                h[k] = src[k]
+        else:
+            for k in range(d):
+                h[k] = 0.0
+            for c in range(ctx_off[e], ctx_off[e + 1]):
+                _axpy(np.float32(1.0), w_in[contexts[c]], h, d)
+            if cbow_mean:
+                inv = np.float32(1.0 / (ctx_off[e + 1] - ctx_off[e]))
+                for k in range(d):
+                    h[k] *= inv
+
+
+@numba.njit(nogil=True, fastmath=FASTMATH, cache=True)
+def softmax_gradient(P, sg, centers, ctx_off, contexts, e0, e1, alpha):
+    """Turn the softmax probabilities P (n, V) of examples e0..e1 into the logit gradient.
+
+    Skip-gram predicts each context word from the center: G_e = alpha (B_e p_e - sum_o y_o);
+    CBOW predicts the center: G_e = alpha (p_e - y_center). Returns the summed loss
+    -sum_e sum_targets log p_e[target]."""
+    loss = 0.0
+    V = P.shape[1]
+    for e in range(e0, e1):
+        row = P[e - e0]
+        if sg:
+            scale = np.float32(alpha * (ctx_off[e + 1] - ctx_off[e]))
+            for c in range(ctx_off[e], ctx_off[e + 1]):
+                loss -= np.log(max(row[contexts[c]], 1e-30))
+        else:
+            scale = np.float32(alpha)
+            loss -= np.log(max(row[centers[e]], 1e-30))
+        for k in range(V):
+            row[k] *= scale
+        if sg:
+            for c in range(ctx_off[e], ctx_off[e + 1]):
+                row[contexts[c]] -= np.float32(alpha)
+        else:
+            row[centers[e]] -= np.float32(alpha)
+    return loss
+
+
+@numba.njit(nogil=True, fastmath=FASTMATH, cache=True)
+def scatter_hidden(w_in, sg, centers, ctx_off, contexts, e0, e1, dH):
+    """Apply -dH to the input rows: W_in[center] (skip-gram) or every context row (CBOW)."""
+    d = w_in.shape[1]
+    for e in range(e0, e1):
+        if sg:
+            _axpy(np.float32(-1.0), dH[e - e0], w_in[centers[e]], d)
+        else:
+            for c in range(ctx_off[e], ctx_off[e + 1]):
+                _axpy(np.float32(-1.0), dH[e - e0], w_in[contexts[c]], d)

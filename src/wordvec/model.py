@@ -1,0 +1,692 @@
+"""The Word2Vec model: parameters, vocabulary, the training driver and the saved-model format.
+
+Three layers: :class:`Word2Vec` validates parameters and holds the fitted state; its training
+driver runs one epoch at a time (learning-rate schedule, progress, callbacks, loss history),
+feeding chunks of the corpus to worker threads; the compiled kernels in :mod:`wordvec.kernels`
+do the arithmetic without the GIL.
+
+Learning rate: alpha decays linearly from ``alpha`` to ``min_alpha`` over epochs x total_words
+(in-vocabulary words before subsampling), as word2vec.c and gensim do; each chunk of about 40k
+words interpolates linearly inside the chunk.
+
+Loss: ``loss_history[e]`` is epoch e's mean loss per training example, summed in float64 per
+thread: an example is one (context word, center word) pair for skip-gram with negative sampling
+or hierarchical softmax, one (center, context word) prediction for skip-gram with the exact
+softmax, one window for CBOW. Its value does not depend on the number of workers.
+"""
+from __future__ import annotations
+
+import json
+import logging
+import math
+import os
+import queue
+import threading
+import time
+import zipfile
+from pathlib import Path
+from typing import Any, Callable, Iterable, Sequence
+
+import numpy as np
+
+from . import kernels
+from .atomic import atomic_path
+from .corpus import TextBlocks, check_reiterable, count_sentences, count_text, encode_text, sentence_chunks
+from .errors import CorpusError, ModelFileError, ParameterError, TrainingError
+from .keyedvectors import KeyedVectors
+from .vocab import VocabCounter, Vocabulary
+
+logger = logging.getLogger(__name__)
+
+FORMAT = "wordvec-model"
+FORMAT_VERSION = 1
+SOFTMAX_BATCH = 512
+
+
+def default_workers() -> int:
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # pragma: no cover - not Linux
+        return max(1, os.cpu_count() or 1)
+
+
+def _check_int(name: str, value: Any, low: int, high: int | None = None, allow_none: bool = False) -> None:
+    if value is None and allow_none:
+        return
+    if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
+        raise ParameterError(f"{name} must be an integer, got {value!r}")
+    if value < low or (high is not None and value > high):
+        rng = f">= {low}" if high is None else f"in [{low}, {high}]"
+        raise ParameterError(f"{name} must be {rng}, got {value!r}")
+
+
+def _check_float(name: str, value: Any, low: float, high: float | None = None, low_open: bool = False) -> None:
+    if isinstance(value, bool) or not isinstance(value, (int, float, np.integer, np.floating)):
+        raise ParameterError(f"{name} must be a number, got {value!r}")
+    if not math.isfinite(value):
+        raise ParameterError(f"{name} must be finite, got {value!r}")
+    bad_low = value <= low if low_open else value < low
+    if bad_low or (high is not None and value > high):
+        lo = f"> {low}" if low_open else f">= {low}"
+        raise ParameterError(f"{name} must be {lo}" + (f" and <= {high}" if high is not None else "") + f", got {value!r}")
+
+
+class Word2Vec:
+    """Word2vec (skip-gram or CBOW) trained with negative sampling, hierarchical softmax or the
+    exact softmax, on all cores.
+
+    Parameters follow gensim's ``Word2Vec`` (so switching is an import change); in addition:
+
+    softmax : bool
+        Train with the exact (naive) softmax over the whole vocabulary, J = -log softmax(U h)[o],
+        computed as batched matrix products. Needs ``hs=0, negative=0``.
+    shared_negatives : bool
+        Skip-gram with negative sampling draws the K noise words once per window and shares
+        them among the window's context words (fewer memory round trips, same quality);
+        False draws them per pair as word2vec.c does.
+    compute_loss : bool
+        Accumulate the loss (cheap; on by default).
+    progress : bool
+        Show a progress bar (words/s, loss, ETA).
+    """
+
+    def __init__(
+        self,
+        sentences: Iterable[Sequence[str]] | None = None,
+        corpus_file: str | os.PathLike | None = None,
+        vector_size: int = 100,
+        window: int = 5,
+        min_count: int = 5,
+        max_vocab_size: int | None = None,
+        max_final_vocab: int | None = None,
+        sample: float = 1e-3,
+        sg: int = 0,
+        hs: int = 0,
+        negative: int = 5,
+        ns_exponent: float = 0.75,
+        cbow_mean: int = 1,
+        alpha: float = 0.025,
+        min_alpha: float = 0.0001,
+        epochs: int = 5,
+        workers: int | None = None,
+        seed: int = 1,
+        callbacks: Sequence[Any] = (),
+        softmax: bool = False,
+        shared_negatives: bool = True,
+        max_sentence_length: int = 10000,
+        compute_loss: bool = True,
+        progress: bool = False,
+    ) -> None:
+        self.vector_size = vector_size
+        self.window = window
+        self.min_count = min_count
+        self.max_vocab_size = max_vocab_size
+        self.max_final_vocab = max_final_vocab
+        self.sample = sample
+        self.sg = int(sg) if isinstance(sg, bool) else sg
+        self.hs = int(hs) if isinstance(hs, bool) else hs
+        self.negative = negative
+        self.ns_exponent = ns_exponent
+        self.cbow_mean = int(cbow_mean) if isinstance(cbow_mean, bool) else cbow_mean
+        self.alpha = alpha
+        self.min_alpha = min_alpha
+        self.epochs = epochs
+        self.workers = default_workers() if workers is None else workers
+        self.seed = seed
+        self.callbacks = tuple(callbacks)
+        self.softmax = softmax
+        self.shared_negatives = shared_negatives
+        self.max_sentence_length = max_sentence_length
+        self.compute_loss = compute_loss
+        self.progress = progress
+        self._validate()
+
+        self.vocab: Vocabulary | None = None
+        self.wv = KeyedVectors(vector_size)
+        self.syn1neg = np.zeros((0, vector_size), dtype=np.float32)
+        self.syn1 = np.zeros((0, vector_size), dtype=np.float32)
+        self.syn1_softmax = np.zeros((0, vector_size), dtype=np.float32)
+        self.loss_history: list[float] = []
+        self.epochs_trained = 0
+        self.training_summary: dict[str, Any] = {}
+        self.running_training_loss = 0.0
+        self._rng = np.zeros((0, 1), dtype=np.uint64)
+
+        if sentences is not None and corpus_file is not None:
+            raise ParameterError("pass either sentences or corpus_file, not both")
+        if sentences is not None or corpus_file is not None:
+            self.build_vocab(sentences, corpus_file=corpus_file, progress=progress)
+            self.train(sentences, corpus_file=corpus_file, epochs=self.epochs)
+
+    # ------------------------------------------------------------------ parameters
+    def _validate(self) -> None:
+        _check_int("vector_size", self.vector_size, 1, 100_000)
+        _check_int("window", self.window, 1, 10_000)
+        _check_int("min_count", self.min_count, 1)
+        _check_int("max_vocab_size", self.max_vocab_size, 1, allow_none=True)
+        _check_int("max_final_vocab", self.max_final_vocab, 1, allow_none=True)
+        _check_float("sample", self.sample, 0.0, 1.0)
+        _check_int("sg", self.sg, 0, 1)
+        _check_int("hs", self.hs, 0, 1)
+        _check_int("negative", self.negative, 0, 1000)
+        _check_float("ns_exponent", self.ns_exponent, -10.0, 10.0)
+        _check_int("cbow_mean", self.cbow_mean, 0, 1)
+        _check_float("alpha", self.alpha, 0.0, low_open=True)
+        _check_float("min_alpha", self.min_alpha, 0.0)
+        _check_int("epochs", self.epochs, 1, 1_000_000)
+        _check_int("workers", self.workers, 1, 1024)
+        _check_int("seed", self.seed, 0)
+        _check_int("max_sentence_length", self.max_sentence_length, 1)
+        if not isinstance(self.softmax, (bool, np.bool_)):
+            raise ParameterError(f"softmax must be True or False, got {self.softmax!r}")
+        if self.softmax and (self.hs or self.negative):
+            raise ParameterError(
+                f"softmax=True is an objective of its own: set hs=0 and negative=0 (got hs={self.hs}, "
+                f"negative={self.negative})"
+            )
+        if not self.softmax and not self.hs and not self.negative:
+            raise ParameterError("nothing would be learned with hs=0 and negative=0: set negative > 0, hs=1 or softmax=True")
+        for cb in self.callbacks:
+            if not any(hasattr(cb, m) for m in ("on_epoch_begin", "on_epoch_end", "on_train_begin", "on_train_end")):
+                raise ParameterError(f"callback {cb!r} has none of on_train_begin/on_epoch_begin/on_epoch_end/on_train_end")
+
+    def _memory_check(self, n_words: int) -> None:
+        matrices = 1 + bool(self.negative) + bool(self.hs) + bool(self.softmax)
+        need = matrices * n_words * self.vector_size * 4
+        if self.softmax:
+            need += SOFTMAX_BATCH * n_words * 4 * 2
+        try:
+            avail = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+        except (ValueError, OSError, AttributeError):  # pragma: no cover
+            return
+        if need > 0.8 * avail:
+            raise ParameterError(
+                f"vector_size={self.vector_size} with {n_words} words needs {need / 2**30:.1f} GiB for the "
+                f"weight matrices, more than this machine's {avail / 2**30:.1f} GiB; lower vector_size or the vocabulary"
+            )
+
+    # ------------------------------------------------------------------ vocabulary
+    def _corpus(self, sentences: Any, corpus_file: Any) -> tuple[str, Any]:
+        if sentences is not None and corpus_file is not None:
+            raise ParameterError("pass either sentences (corpus_iterable) or corpus_file, not both")
+        if corpus_file is not None:
+            return "file", TextBlocks(corpus_file)
+        if sentences is None:
+            raise ParameterError("no corpus given: pass sentences (corpus_iterable) or corpus_file")
+        check_reiterable(sentences)
+        return "sentences", sentences
+
+    def build_vocab(
+        self,
+        corpus_iterable: Iterable[Sequence[str]] | None = None,
+        corpus_file: str | os.PathLike | None = None,
+        update: bool = False,
+        progress: bool = False,
+    ) -> "Word2Vec":
+        """Count the corpus, keep the words with count >= min_count and initialise the weights.
+
+        With ``update=True`` new words are added (existing words keep their vectors)."""
+        kind, corpus = self._corpus(corpus_iterable, corpus_file)
+        counter = VocabCounter(self.max_vocab_size)
+        t0 = time.perf_counter()
+        if kind == "file":
+            count_text(corpus, counter, self.max_sentence_length)
+            invalid = corpus.invalid_bytes
+        else:
+            count_sentences(corpus, counter)
+            invalid = 0
+        if invalid:
+            logger.warning("%s: %d invalid UTF-8 byte sequences replaced by U+FFFD", corpus.path, invalid)
+        if counter.pruned_words:
+            logger.warning(
+                "max_vocab_size=%d: dropped %d rare distinct words while counting (word2vec.c's pruning)",
+                self.max_vocab_size,
+                counter.pruned_words,
+            )
+        self.invalid_utf8 = invalid
+        self.pruned_words = counter.pruned_words
+        vocab = Vocabulary.from_counts(
+            counter.counts,
+            self.min_count,
+            self.max_final_vocab,
+            raw_word_count=counter.raw_word_count,
+            n_sentences=counter.n_sentences,
+        )
+        if update:
+            if self.vocab is None:
+                raise ParameterError("build_vocab(update=True) needs an existing vocabulary: call build_vocab first")
+            vocab = self.vocab.merged(vocab, self.min_count)
+        elif len(vocab) == 0:
+            raise CorpusError(
+                f"no word occurs at least min_count={self.min_count} times: the corpus has "
+                f"{counter.raw_word_count} words ({len(counter.counts)} distinct); lower min_count"
+                if counter.raw_word_count
+                else "the corpus is empty: no words to train on"
+            )
+        self._memory_check(len(vocab))
+        self._set_vocab(vocab, update)
+        logger.info(
+            "vocabulary: %d words of %d distinct, %d tokens, %.1fs",
+            len(vocab),
+            len(counter.counts),
+            counter.raw_word_count,
+            time.perf_counter() - t0,
+        )
+        return self
+
+    def _set_vocab(self, vocab: Vocabulary, update: bool) -> None:
+        old = 0 if not update else len(self.vocab)  # type: ignore[arg-type]
+        n, d = len(vocab), self.vector_size
+        rng = np.random.default_rng([self.seed, old])
+        w_in = np.empty((n, d), dtype=np.float32)
+        if old:
+            w_in[:old] = self.wv.vectors
+        w_in[old:] = (rng.random((n - old, d), dtype=np.float32) - 0.5) / d
+
+        def grow(m: np.ndarray, rows: int, on: bool) -> np.ndarray:
+            out = np.zeros((rows if on else 0, d), dtype=np.float32)
+            if on and old and m.shape[0]:
+                out[: min(m.shape[0], rows)] = m[: min(m.shape[0], rows)]
+            return out
+
+        self.syn1neg = grow(self.syn1neg, n, bool(self.negative))
+        # Huffman inner nodes change with the counts: the tree (and syn1) is rebuilt on update.
+        self.syn1 = np.zeros((n - 1 if self.hs else 0, d), dtype=np.float32)
+        self.syn1_softmax = grow(self.syn1_softmax, n, bool(self.softmax))
+        self.vocab = vocab
+        self.wv = KeyedVectors.from_vectors(vocab.words, w_in, counts=vocab.counts)
+        if self._rng.shape[0] == 0:
+            self._rng = np.stack([kernels.rng_state(self.seed, i) for i in range(max(self.workers, 1))])
+
+    # ------------------------------------------------------------------ training
+    def _tables(self) -> kernels.Tables:
+        vocab = self.vocab
+        assert vocab is not None
+        if self.hs:
+            codes, points, lengths = vocab.huffman()
+        else:
+            codes = np.zeros((len(vocab), 1), dtype=np.uint8)
+            points = np.zeros((len(vocab), 1), dtype=np.int32)
+            lengths = np.zeros(len(vocab), dtype=np.int32)
+        threshold, alias = vocab.alias_table(self.ns_exponent)
+        sig, logsig = kernels.sigmoid_tables()
+        return kernels.Tables(
+            keep=vocab.keep_thresholds(self.sample),
+            alias_threshold=threshold,
+            alias_index=alias,
+            codes=codes,
+            points=points,
+            code_lengths=lengths,
+            sigmoid=sig,
+            log_sigmoid=logsig,
+        )
+
+    def _cfg(self) -> np.ndarray:
+        cfg = np.zeros(kernels.N_CFG, dtype=np.int64)
+        cfg[kernels.SG] = self.sg
+        cfg[kernels.WINDOW] = self.window
+        cfg[kernels.NEGATIVE] = self.negative
+        cfg[kernels.HS] = self.hs
+        cfg[kernels.CBOW_MEAN] = self.cbow_mean
+        cfg[kernels.SHARED_NEGATIVES] = int(bool(self.shared_negatives))
+        return cfg
+
+    def train(
+        self,
+        corpus_iterable: Iterable[Sequence[str]] | None = None,
+        corpus_file: str | os.PathLike | None = None,
+        total_examples: int | None = None,
+        total_words: int | None = None,
+        epochs: int | None = None,
+        start_alpha: float | None = None,
+        end_alpha: float | None = None,
+        compute_loss: bool | None = None,
+        callbacks: Sequence[Any] | None = None,
+        progress: bool | None = None,
+        **_ignored: Any,
+    ) -> tuple[int, int]:
+        """Train ``epochs`` epochs over the corpus; returns (trained words, raw words) like gensim.
+
+        ``total_examples`` / ``total_words`` are accepted for gensim compatibility; the counts
+        come from the vocabulary scan."""
+        if self.vocab is None:
+            raise ParameterError("train() needs a vocabulary: call build_vocab() first")
+        epochs = self.epochs if epochs is None else epochs
+        _check_int("epochs", epochs, 1, 1_000_000)
+        start_alpha = self.alpha if start_alpha is None else start_alpha
+        end_alpha = self.min_alpha if end_alpha is None else end_alpha
+        _check_float("start_alpha", start_alpha, 0.0, low_open=True)
+        _check_float("end_alpha", end_alpha, 0.0)
+        if compute_loss is not None:
+            self.compute_loss = compute_loss
+        callbacks = self.callbacks if callbacks is None else tuple(callbacks)
+        show = self.progress if progress is None else progress
+        kind, corpus = self._corpus(corpus_iterable, corpus_file)
+        if self.vocab.total_words == 0:
+            raise CorpusError("the vocabulary is empty: nothing to train on")
+        run = _Run(self, kind, corpus, epochs, start_alpha, end_alpha, show)
+        for cb in callbacks:
+            getattr(cb, "on_train_begin", lambda m: None)(self)
+        t0 = time.perf_counter()
+        try:
+            for epoch in range(epochs):
+                for cb in callbacks:
+                    getattr(cb, "on_epoch_begin", lambda m: None)(self)
+                loss, examples = run.epoch(epoch)
+                if run.words_epoch == 0:
+                    raise CorpusError("the corpus yielded no words in the vocabulary: nothing to train on")
+                mean = loss / examples if examples else float("nan")
+                self.loss_history.append(mean)
+                self.running_training_loss = loss
+                self.epochs_trained += 1
+                self._check_finite(mean, start_alpha)
+                logger.info("epoch %d: mean loss %.4f over %d examples", self.epochs_trained, mean, int(examples))
+                for cb in callbacks:
+                    getattr(cb, "on_epoch_end", lambda m: None)(self)
+        finally:
+            run.close()
+            self.wv.reset_norms()
+        seconds = time.perf_counter() - t0
+        self.training_summary = {
+            "epochs": epochs,
+            "raw_words": run.raw_words_total,
+            "words": run.words_total,
+            "trained_words": run.trained_total,
+            "seconds": seconds,
+            "words_per_sec": run.raw_words_total / seconds if seconds > 0 else float("inf"),
+            "final_loss": self.loss_history[-1] if self.loss_history else float("nan"),
+            "workers": 1 if self.softmax else self.workers,
+        }
+        for cb in callbacks:
+            getattr(cb, "on_train_end", lambda m: None)(self)
+        return run.trained_total, run.raw_words_total
+
+    def _check_finite(self, mean_loss: float, alpha: float) -> None:
+        if not math.isfinite(mean_loss) or not np.isfinite(self.wv.vectors).all():
+            raise TrainingError(
+                f"training diverged (the loss or the vectors became non-finite): alpha={alpha} is too large; "
+                "lower alpha (word2vec's default is 0.025)"
+            )
+
+    def get_latest_training_loss(self) -> float:
+        """Summed loss of the last epoch (float64; gensim returns a float32 running total)."""
+        return self.running_training_loss
+
+    # ------------------------------------------------------------------ persistence
+    _PARAMS = (
+        "vector_size", "window", "min_count", "max_vocab_size", "max_final_vocab", "sample", "sg", "hs",
+        "negative", "ns_exponent", "cbow_mean", "alpha", "min_alpha", "epochs", "workers", "seed", "softmax",
+        "shared_negatives", "max_sentence_length", "compute_loss",
+    )
+
+    def save(self, path: str | os.PathLike) -> None:
+        """Save the full model (resumable) as an uncompressed .npz archive: the weight matrices,
+        the RNG states and a JSON header with the parameters, vocabulary and history.
+        Loading it never unpickles anything."""
+        if self.vocab is None:
+            raise ParameterError("cannot save a model without a vocabulary")
+        meta = {
+            "format": FORMAT,
+            "version": FORMAT_VERSION,
+            "params": {k: _plain(getattr(self, k)) for k in self._PARAMS},
+            "words": self.vocab.words,
+            "raw_word_count": self.vocab.raw_word_count,
+            "n_sentences": self.vocab.n_sentences,
+            "loss_history": self.loss_history,
+            "epochs_trained": self.epochs_trained,
+        }
+        arrays = {
+            "meta": np.frombuffer(json.dumps(meta).encode("utf-8"), dtype=np.uint8),
+            "counts": self.vocab.counts,
+            "w_in": self.wv.vectors,
+            "syn1neg": self.syn1neg,
+            "syn1": self.syn1,
+            "syn1_softmax": self.syn1_softmax,
+            "rng": self._rng,
+        }
+        path = Path(path)
+        with atomic_path(path) as tmp:
+            with open(tmp, "wb") as f:
+                np.savez(f, **arrays)
+
+    @classmethod
+    def load(cls, path: str | os.PathLike) -> "Word2Vec":
+        """Load a model written by :meth:`save`; a truncated or altered file raises ModelFileError."""
+        path = Path(path)
+        if not path.is_file():
+            raise ModelFileError(f"model file '{path}' does not exist")
+        try:
+            with np.load(path, allow_pickle=False) as z:
+                arrays = {k: z[k] for k in z.files}
+        except (zipfile.BadZipFile, ValueError, OSError, EOFError, KeyError) as e:
+            raise ModelFileError(f"'{path}' is not a readable wordvec model file ({e})") from None
+        try:
+            meta = json.loads(bytes(arrays["meta"]).decode("utf-8"))
+            if meta.get("format") != FORMAT:
+                raise ValueError("not a wordvec model")
+            if meta.get("version") != FORMAT_VERSION:
+                raise ValueError(f"unsupported format version {meta.get('version')!r}")
+            params = {k: meta["params"][k] for k in cls._PARAMS}
+            model = cls(**params)
+            words = meta["words"]
+            counts = arrays["counts"]
+            n, d = len(words), model.vector_size
+            expect = {
+                "counts": ((n,), np.int64),
+                "w_in": ((n, d), np.float32),
+                "syn1neg": ((n if model.negative else 0, d), np.float32),
+                "syn1": ((n - 1 if model.hs else 0, d), np.float32),
+                "syn1_softmax": ((n if model.softmax else 0, d), np.float32),
+            }
+            for name, (shape, dtype) in expect.items():
+                a = arrays[name]
+                if a.shape != shape or a.dtype != dtype:
+                    raise ValueError(f"array {name} has shape {a.shape} {a.dtype}, expected {shape} {np.dtype(dtype)}")
+            if not all(isinstance(w, str) for w in words) or len(set(words)) != n:
+                raise ValueError("the vocabulary is not a list of distinct strings")
+            rng = arrays["rng"]
+            if rng.dtype != np.uint64 or rng.ndim != 2 or rng.shape[1] != 1:
+                raise ValueError("bad RNG state array")
+        except ModelFileError:
+            raise
+        except (KeyError, ValueError, TypeError, UnicodeDecodeError, ParameterError) as e:
+            raise ModelFileError(f"'{path}' is not a valid wordvec model file: {e}") from None
+        model.vocab = Vocabulary(
+            words=words, counts=counts, raw_word_count=meta["raw_word_count"], n_sentences=meta["n_sentences"]
+        )
+        model.wv = KeyedVectors.from_vectors(words, np.ascontiguousarray(arrays["w_in"]), counts=counts)
+        model.syn1neg = np.ascontiguousarray(arrays["syn1neg"])
+        model.syn1 = np.ascontiguousarray(arrays["syn1"])
+        model.syn1_softmax = np.ascontiguousarray(arrays["syn1_softmax"])
+        model._rng = np.ascontiguousarray(rng)
+        model.loss_history = [float(x) for x in meta["loss_history"]]
+        model.epochs_trained = int(meta["epochs_trained"])
+        return model
+
+    def __repr__(self) -> str:
+        n = 0 if self.vocab is None else len(self.vocab)
+        mode = "sg" if self.sg else "cbow"
+        obj = "softmax" if self.softmax else "+".join(x for x, on in (("hs", self.hs), (f"ns{self.negative}", self.negative)) if on)
+        return f"Word2Vec<vocab={n}, vector_size={self.vector_size}, {mode}, {obj}, window={self.window}>"
+
+
+def _plain(v: Any) -> Any:
+    if isinstance(v, np.generic):
+        return v.item()
+    return v
+
+
+class _Run:
+    """One call of ``train``: the schedule, the worker threads, progress and counters."""
+
+    def __init__(self, model: Word2Vec, kind: str, corpus: Any, epochs: int, alpha0: float, alpha1: float, show: bool):
+        self.model = model
+        self.kind = kind
+        self.corpus = corpus
+        self.epochs = epochs
+        self.alpha0 = alpha0
+        self.alpha1 = alpha1
+        vocab = model.vocab
+        assert vocab is not None
+        self.words_per_epoch = vocab.total_words
+        self.total = max(1, epochs * self.words_per_epoch)
+        self.tables = model._tables()
+        self.cfg = model._cfg()
+        self.weights = kernels.Weights(model.wv.vectors, model.syn1neg, model.syn1)
+        if model._rng.shape[0] < model.workers:
+            extra = [kernels.rng_state(model.seed, i) for i in range(model._rng.shape[0], model.workers)]
+            model._rng = np.concatenate([model._rng, np.stack(extra)])
+        self.hash = vocab.hash_table() if kind == "file" else None
+        self.lock = threading.Lock()
+        self.done = 0  # in-vocabulary words whose alpha has been assigned, this run
+        self.raw_words_total = self.words_total = self.trained_total = 0
+        self.bar = None
+        if show:
+            from tqdm.auto import tqdm
+
+            self.bar = tqdm(
+                total=epochs * max(vocab.raw_word_count, 1), unit="w", unit_scale=True, desc="training", smoothing=0.1
+            )
+
+    def alpha_at(self, words: int) -> float:
+        return self.alpha0 - (self.alpha0 - self.alpha1) * min(1.0, words / self.total)
+
+    def jobs(self):
+        if self.kind == "file":
+            for block in self.corpus:
+                yield ("text", block)
+        else:
+            for ids, offsets, raw, _ in sentence_chunks(
+                self.corpus, self.model.vocab.key_to_index, self.model.max_sentence_length
+            ):
+                yield ("ids", ids, offsets, raw)
+
+    def encode(self, job):
+        if job[0] == "text":
+            table, word_bytes, word_offsets = self.hash
+            return encode_text(
+                np.frombuffer(job[1], dtype=np.uint8), table, word_bytes, word_offsets, self.model.max_sentence_length
+            )
+        return job[1], job[2], job[3]
+
+    def reserve(self, n_words: int) -> tuple[float, float]:
+        with self.lock:
+            a0 = self.alpha_at(self.done)
+            self.done += n_words
+            a1 = self.alpha_at(self.done)
+        return a0, a1
+
+    def account(self, raw: int, words: int, trained: int) -> None:
+        with self.lock:
+            self.raw_words_epoch += raw
+            self.words_epoch += words
+            self.trained_epoch += trained
+            if self.bar is not None:
+                self.bar.update(raw)
+
+    def epoch(self, epoch: int) -> tuple[float, float]:
+        self.raw_words_epoch = self.words_epoch = self.trained_epoch = 0
+        self.done = epoch * self.words_per_epoch
+        if self.model.softmax:
+            loss, examples = self._softmax_epoch()
+        else:
+            loss, examples = self._threaded_epoch()
+        self.raw_words_total += self.raw_words_epoch
+        self.words_total += self.words_epoch
+        self.trained_total += self.trained_epoch
+        if self.bar is not None:
+            self.bar.set_postfix(loss=f"{loss / max(examples, 1):.4f}", epoch=f"{epoch + 1}/{self.epochs}")
+        return loss, examples
+
+    def _threaded_epoch(self) -> tuple[float, float]:
+        model = self.model
+        n = model.workers
+        stats = np.zeros((n, kernels.N_STATS), dtype=np.float64)
+        q: queue.Queue = queue.Queue(maxsize=2 * n)
+        errors: list[BaseException] = []
+        stop = threading.Event()
+
+        def worker(i: int) -> None:
+            rng = model._rng[i]
+            try:
+                while True:
+                    job = q.get()
+                    if job is None:
+                        return
+                    if stop.is_set():
+                        continue
+                    ids, offsets, raw = self.encode(job)
+                    a0, a1 = self.reserve(len(ids))
+                    before = stats[i, kernels.TRAINED_WORDS]
+                    kernels.train_chunk(ids, offsets, self.weights, self.tables, self.cfg, a0, a1, rng, stats[i])
+                    if not math.isfinite(stats[i, kernels.LOSS]):
+                        stop.set()
+                    self.account(raw, len(ids), int(stats[i, kernels.TRAINED_WORDS] - before))
+            except BaseException as e:  # noqa: BLE001 - re-raised on the calling thread
+                errors.append(e)
+                stop.set()
+                while q.get() is not None:
+                    pass
+
+        threads = [threading.Thread(target=worker, args=(i,), daemon=True, name=f"wordvec-{i}") for i in range(n)]
+        for t in threads:
+            t.start()
+        try:
+            for job in self.jobs():
+                if stop.is_set():
+                    break
+                q.put(job)
+        finally:
+            for _ in threads:
+                q.put(None)
+            for t in threads:
+                t.join()
+        if errors:
+            raise errors[0]
+        total = stats.sum(axis=0)
+        return float(total[kernels.LOSS]), float(total[kernels.EXAMPLES])
+
+    def _softmax_epoch(self) -> tuple[float, float]:
+        """Exact softmax in mini-batches of SOFTMAX_BATCH windows: logits = H U^T and the
+        gradients G U, G^T H as BLAS matrix products (multi-threaded, GIL released)."""
+        model = self.model
+        U = model.syn1_softmax
+        w_in = model.wv.vectors
+        V, d = U.shape
+        B = SOFTMAX_BATCH
+        H = np.empty((B, d), dtype=np.float32)
+        P = np.empty((B, V), dtype=np.float32)
+        dH = np.empty((B, d), dtype=np.float32)
+        dU = np.empty((V, d), dtype=np.float32)
+        sg = bool(model.sg)
+        rng = model._rng[0]
+        loss = examples = 0.0
+        for job in self.jobs():
+            ids, offsets, raw = self.encode(job)
+            centers, ctx_off, contexts = kernels.softmax_examples(ids, offsets, self.tables, self.cfg, rng)
+            a0, a1 = self.reserve(len(ids))
+            n = len(centers)
+            for e0 in range(0, n, B):
+                e1 = min(n, e0 + B)
+                m = e1 - e0
+                alpha = a0 + (a1 - a0) * (e0 / max(n, 1))
+                h, p, dh = H[:m], P[:m], dH[:m]
+                kernels.gather_hidden(w_in, sg, bool(model.cbow_mean), centers, ctx_off, contexts, e0, e1, h)
+                np.dot(h, U.T, out=p)
+                p -= p.max(axis=1, keepdims=True)
+                np.exp(p, out=p)
+                p /= p.sum(axis=1, keepdims=True)
+                loss += kernels.softmax_gradient(p, sg, centers, ctx_off, contexts, e0, e1, alpha)
+                np.dot(p, U, out=dh)
+                np.dot(p.T, h, out=dU)
+                U -= dU
+                kernels.scatter_hidden(w_in, sg, centers, ctx_off, contexts, e0, e1, dh)
+            examples += (ctx_off[-1] if sg else n)
+            self.account(raw, len(ids), n)
+            if not math.isfinite(loss):
+                break
+        return loss, float(examples)
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.close()
