@@ -28,6 +28,7 @@ __all__ = ["KeyedVectors", "UnknownWordError"]
 
 _KEY_TYPES = (str, int, np.integer)
 _COSMUL_EPSILON = 1e-6
+_NORM_CHUNK_ROWS = 1 << 16
 
 
 class UnknownWordError(WordvecError, KeyError):
@@ -55,18 +56,19 @@ def _unitvec(vec: np.ndarray) -> np.ndarray:
     return (vec / norm if norm > 0 else vec).astype(np.float32)
 
 
-def _argsort_desc(x: np.ndarray, topn: int) -> np.ndarray:
-    """Indices of the ``topn`` largest entries of ``x``, largest first (gensim's ``matutils.argsort``)."""
-    x = -x
-    if topn >= x.size:
-        return np.argsort(x)[:topn]
-    most_extreme = np.argpartition(x, topn)[:topn]
-    return most_extreme.take(np.argsort(x.take(most_extreme)))
+def _top_k(scores: np.ndarray, k: int) -> np.ndarray:
+    from .topk import top_k  # numba: imported on first query only
+
+    return top_k(scores, k)
 
 
-def _check_int(name: str, value: Any, minimum: int) -> int:
+def check_int(name: str, value: Any, minimum: int, allow_none: bool = False) -> int | None:
+    """``value`` as an int >= minimum (or None if allowed); else ParameterError quoting it."""
+    if value is None and allow_none:
+        return None
     if isinstance(value, bool) or not isinstance(value, Integral) or value < minimum:
-        raise ParameterError(f"{name} must be an integer >= {minimum}, got {value!r}")
+        also = "None or " if allow_none else ""
+        raise ParameterError(f"{name} must be {also}an integer >= {minimum}, got {value!r}")
     return int(value)
 
 
@@ -84,8 +86,8 @@ class KeyedVectors:
     """
 
     def __init__(self, vector_size: int, count: int = 0, dtype: Any = np.float32) -> None:
-        self.vector_size = _check_int("vector_size", vector_size, 1)
-        count = _check_int("count", count, 0)
+        self.vector_size = check_int("vector_size", vector_size, 1)
+        count = check_int("count", count, 0)
         self.index_to_key: list = [None] * count
         self.key_to_index: dict = {}
         self.next_index = 0
@@ -167,16 +169,20 @@ class KeyedVectors:
     def fill_norms(self, force: bool = False) -> None:
         """Compute ``norms`` and the unit vectors ``vectors / norms`` once (again if ``force``).
 
-        Zero rows keep a zero unit vector (their cosine with anything is 0, not NaN).
+        Computed in float64 (no overflow for huge values), stored as float32. Zero rows keep a zero unit vector (their cosine with anything is 0, not NaN).
         """
         with self._lock:
             if self._normed is not None and not force:
                 return
             vectors = self._vectors
-            norms = np.linalg.norm(vectors, axis=1)
-            safe = np.where(norms > 0, norms, 1).astype(norms.dtype)
-            normed = np.ascontiguousarray(vectors / safe[:, None], dtype=np.float32)
+            norms = np.sqrt(np.einsum("ij,ij->i", vectors, vectors, dtype=np.float64))
+            safe = np.where(norms > 0, norms, 1)
+            normed = np.empty(vectors.shape, dtype=np.float32)
+            for start in range(0, len(vectors), _NORM_CHUNK_ROWS):  # float64 per chunk, not per matrix
+                stop = start + _NORM_CHUNK_ROWS
+                normed[start:stop] = vectors[start:stop] / safe[start:stop, None]
             normed.setflags(write=False)
+            norms = norms.astype(vectors.dtype)
             self._norms = norms
             self._normed = normed
 
@@ -413,16 +419,15 @@ class KeyedVectors:
         end: int,
     ) -> list:
         """For each unit query row: the ``topn`` (word, cosine) pairs over rows start:end, skipping
-        the rows in its exclude list, best first (gensim's selection); all cosines if not topn.
+        the rows in its exclude list, best first (ties: lower row first); all cosines if not topn.
         One matrix product for all queries."""
         sims = self._cosines(queries, start, end)
         if not topn:
             return list(sims)
         results = []
-        for row, exclude in zip(sims, excludes):
-            best = _argsort_desc(row, topn + len(exclude))
+        for row, exclude, best in zip(sims, excludes, _top_k(sims, topn + max(map(len, excludes), default=0))):
             results.append(
-                [(self.index_to_key[i + start], float(row[i])) for i in best if (i + start) not in exclude][:topn]
+                [(self.index_to_key[i + start], float(row[i])) for i in best.tolist() if (i + start) not in exclude][:topn]
             )
         return results
 
@@ -522,8 +527,8 @@ class KeyedVectors:
         dists = np.prod(shifted[: len(positive)], axis=0) / (np.prod(shifted[len(positive):], axis=0) + _COSMUL_EPSILON)
         if not topn:
             return dists
-        best = _argsort_desc(dists, topn + len(exclude))
-        return [(self.index_to_key[i + start], float(dists[i])) for i in best if (i + start) not in exclude][:topn]
+        best = _top_k(dists[None, :], topn + len(exclude))[0]
+        return [(self.index_to_key[i + start], float(dists[i])) for i in best.tolist() if (i + start) not in exclude][:topn]
 
     @staticmethod
     def cosine_similarities(vector_1: np.ndarray, vectors_all: np.ndarray) -> np.ndarray:
@@ -602,14 +607,16 @@ class KeyedVectors:
         dummy4unknown: bool = False,
         similarity_function: str = "most_similar",
     ) -> tuple[float, list[dict]]:
-        """Accuracy on analogy questions (default: the bundled Google questions-words); see
-        :func:`wordvec.evaluation.evaluate_word_analogies`."""
-        from .evaluation import evaluate_word_analogies
+        """gensim's ``(accuracy, sections)`` on analogy questions (default: the bundled Google
+        questions-words); :func:`wordvec.evaluation.score_word_analogies` also reports the number
+        of questions skipped for unknown words."""
+        from .evaluation import score_word_analogies
 
-        return evaluate_word_analogies(
+        result = score_word_analogies(
             self, analogies, restrict_vocab=restrict_vocab, case_insensitive=case_insensitive,
             dummy4unknown=dummy4unknown, similarity_function=similarity_function,
         )
+        return result.accuracy, result.sections
 
     def evaluate_word_pairs(
         self,
