@@ -21,6 +21,7 @@ import logging
 import math
 import os
 import queue
+import signal
 import threading
 import time
 import zipfile
@@ -151,6 +152,7 @@ class Word2Vec:
         self.training_summary: dict[str, Any] = {}
         self.running_training_loss = 0.0
         self._rng = np.zeros((0, 1), dtype=np.uint64)
+        self.pending_run: dict[str, Any] | None = None
 
         if sentences is not None and corpus_file is not None:
             raise ParameterError("pass either sentences or corpus_file, not both")
@@ -247,8 +249,8 @@ class Word2Vec:
         self.pruned_words = counter.pruned_words
         vocab = Vocabulary.from_counts(
             counter.counts,
-            self.min_count,
-            self.max_final_vocab,
+            1 if update else self.min_count,
+            None if update else self.max_final_vocab,
             raw_word_count=counter.raw_word_count,
             n_sentences=counter.n_sentences,
         )
@@ -343,12 +345,16 @@ class Word2Vec:
         compute_loss: bool | None = None,
         callbacks: Sequence[Any] | None = None,
         progress: bool | None = None,
+        checkpoint: str | os.PathLike | None = None,
         **_ignored: Any,
     ) -> tuple[int, int]:
         """Train ``epochs`` epochs over the corpus; returns (trained words, raw words) like gensim.
 
         ``total_examples`` / ``total_words`` are accepted for gensim compatibility; the counts
-        come from the vocabulary scan."""
+        come from the vocabulary scan. On Ctrl-C (KeyboardInterrupt) the chunks being trained
+        are finished, the model is left consistent and, when ``checkpoint`` is given, saved there
+        with its position in the run; :class:`TrainingInterrupted` is raised and
+        :meth:`resume` continues the run exactly where it stopped."""
         if self.vocab is None:
             raise ParameterError("train() needs a vocabulary: call build_vocab() first")
         epochs = self.epochs if epochs is None else epochs
@@ -359,50 +365,96 @@ class Word2Vec:
         _check_float("end_alpha", end_alpha, 0.0)
         if compute_loss is not None:
             self.compute_loss = compute_loss
+        self.pending_run = {
+            "epochs": epochs, "alpha0": start_alpha, "alpha1": end_alpha, "epoch": 0, "position": 0, "done": 0,
+            "partial": [0.0] * 5, "totals": [0, 0, 0],
+            "corpus_file": None if corpus_file is None else str(Path(corpus_file).resolve()),
+        }
+        return self._run(corpus_iterable, corpus_file, callbacks, progress, checkpoint, begin=True)
+
+    def resume(
+        self,
+        corpus_iterable: Iterable[Sequence[str]] | None = None,
+        corpus_file: str | os.PathLike | None = None,
+        callbacks: Sequence[Any] | None = None,
+        progress: bool | None = None,
+        checkpoint: str | os.PathLike | None = None,
+    ) -> tuple[int, int]:
+        """Continue an interrupted ``train`` (from a checkpoint loaded with :meth:`load`) over the
+        same corpus; with ``workers=1`` the result is bit-identical to an uninterrupted run.
+        ``corpus_file`` defaults to the file the run was started with."""
+        state = self.pending_run
+        if not state:
+            raise ParameterError("nothing to resume: this model has no interrupted training run")
+        if corpus_iterable is None and corpus_file is None:
+            corpus_file = state.get("corpus_file")
+            if corpus_file is None:
+                raise ParameterError("the interrupted run trained on sentences: pass the same corpus_iterable to resume")
+        return self._run(corpus_iterable, corpus_file, callbacks, progress, checkpoint, begin=False)
+
+    def _run(self, corpus_iterable, corpus_file, callbacks, progress, checkpoint, begin: bool) -> tuple[int, int]:
+        state = self.pending_run
         callbacks = self.callbacks if callbacks is None else tuple(callbacks)
         show = self.progress if progress is None else progress
         kind, corpus = self._corpus(corpus_iterable, corpus_file)
         if self.vocab.total_words == 0:
             raise CorpusError("the vocabulary is empty: nothing to train on")
-        run = _Run(self, kind, corpus, epochs, start_alpha, end_alpha, show)
-        for cb in callbacks:
-            getattr(cb, "on_train_begin", lambda m: None)(self)
+        run = _Run(self, kind, corpus, state, show)
+        if begin:
+            for cb in callbacks:
+                getattr(cb, "on_train_begin", lambda m: None)(self)
         t0 = time.perf_counter()
         try:
-            for epoch in range(epochs):
-                for cb in callbacks:
-                    getattr(cb, "on_epoch_begin", lambda m: None)(self)
-                loss, examples = run.epoch(epoch)
+            while state["epoch"] < state["epochs"]:
+                if state["position"] == 0:
+                    for cb in callbacks:
+                        getattr(cb, "on_epoch_begin", lambda m: None)(self)
+                try:
+                    loss, examples = run.epoch()
+                except KeyboardInterrupt:
+                    run.close()
+                    self.wv.reset_norms()
+                    if checkpoint is not None:
+                        self.save(checkpoint)
+                    raise TrainingInterrupted(checkpoint, state["epoch"], state["epochs"]) from None
                 if run.words_epoch == 0:
                     raise CorpusError("the corpus yielded no words in the vocabulary: nothing to train on")
                 mean = loss / examples if examples else float("nan")
                 self.loss_history.append(mean)
                 self.running_training_loss = loss
                 self.epochs_trained += 1
-                self._check_finite(mean, start_alpha)
+                self._check_finite(mean, state["alpha0"])
                 logger.info("epoch %d: mean loss %.4f over %d examples", self.epochs_trained, mean, int(examples))
+                state["epoch"] += 1
+                state["position"] = 0
+                state["partial"] = [0.0] * 5
                 for cb in callbacks:
                     getattr(cb, "on_epoch_end", lambda m: None)(self)
         finally:
             run.close()
             self.wv.reset_norms()
         seconds = time.perf_counter() - t0
+        raw, words, trained = state["totals"]
+        self.pending_run = None
         self.training_summary = {
-            "epochs": epochs,
-            "raw_words": run.raw_words_total,
-            "words": run.words_total,
-            "trained_words": run.trained_total,
+            "epochs": state["epochs"],
+            "raw_words": raw,
+            "words": words,
+            "trained_words": trained,
             "seconds": seconds,
-            "words_per_sec": run.raw_words_total / seconds if seconds > 0 else float("inf"),
+            "words_per_sec": raw / seconds if seconds > 0 else float("inf"),
             "final_loss": self.loss_history[-1] if self.loss_history else float("nan"),
             "workers": 1 if self.softmax else self.workers,
         }
         for cb in callbacks:
             getattr(cb, "on_train_end", lambda m: None)(self)
-        return run.trained_total, run.raw_words_total
+        return trained, raw
 
     def _check_finite(self, mean_loss: float, alpha: float) -> None:
-        if not math.isfinite(mean_loss) or not np.isfinite(self.wv.vectors).all():
+        """Raise TrainingError when the loss (NaN only when there was no example) or the vectors are not finite."""
+        if math.isinf(mean_loss) or not np.isfinite(self.wv.vectors).all() or (
+            math.isnan(mean_loss) and self.running_training_loss != 0.0
+        ):
             raise TrainingError(
                 f"training diverged (the loss or the vectors became non-finite): alpha={alpha} is too large; "
                 "lower alpha (word2vec's default is 0.025)"
@@ -434,6 +486,7 @@ class Word2Vec:
             "n_sentences": self.vocab.n_sentences,
             "loss_history": self.loss_history,
             "epochs_trained": self.epochs_trained,
+            "pending_run": self.pending_run,
         }
         arrays = {
             "meta": np.frombuffer(json.dumps(meta).encode("utf-8"), dtype=np.uint8),
@@ -501,6 +554,7 @@ class Word2Vec:
         model._rng = np.ascontiguousarray(rng)
         model.loss_history = [float(x) for x in meta["loss_history"]]
         model.epochs_trained = int(meta["epochs_trained"])
+        model.pending_run = _check_run_state(meta.get("pending_run"), path)
         return model
 
     def __repr__(self) -> str:
@@ -510,26 +564,91 @@ class Word2Vec:
         return f"Word2Vec<vocab={n}, vector_size={self.vector_size}, {mode}, {obj}, window={self.window}>"
 
 
+def _check_run_state(state: Any, path: Path) -> dict | None:
+    """Validate the saved position of an interrupted run (JSON from a file a user may have been sent)."""
+    if state is None:
+        return None
+    try:
+        ok = (
+            isinstance(state, dict)
+            and all(isinstance(state[k], int) and state[k] >= 0 for k in ("epochs", "epoch", "position", "done"))
+            and all(isinstance(state[k], (int, float)) for k in ("alpha0", "alpha1"))
+            and len(state["partial"]) == 5 and all(isinstance(x, (int, float)) for x in state["partial"])
+            and len(state["totals"]) == 3 and all(isinstance(x, int) for x in state["totals"])
+            and (state["corpus_file"] is None or isinstance(state["corpus_file"], str))
+            and state["epoch"] < state["epochs"]
+        )
+    except (KeyError, TypeError):
+        ok = False
+    if not ok:
+        raise ModelFileError(f"'{path}' is not a valid wordvec model file: bad training-run state")
+    state["partial"] = [float(x) for x in state["partial"]]
+    return state
+
+
 def _plain(v: Any) -> Any:
     if isinstance(v, np.generic):
         return v.item()
     return v
 
 
-class _Run:
-    """One call of ``train``: the schedule, the worker threads, progress and counters."""
+class _DeferredInterrupt:
+    """While training on the main thread, Ctrl-C only raises a flag that the driver checks at
+    job boundaries (so the model is consistent when it stops); a second Ctrl-C stops at once."""
 
-    def __init__(self, model: Word2Vec, kind: str, corpus: Any, epochs: int, alpha0: float, alpha1: float, show: bool):
+    def __init__(self) -> None:
+        self.flag = threading.Event()
+        self._old: Any = None
+
+    def __enter__(self) -> "_DeferredInterrupt":
+        if threading.current_thread() is threading.main_thread() and signal.getsignal(signal.SIGINT) is signal.default_int_handler:
+            self._old = signal.signal(signal.SIGINT, self._handle)
+        return self
+
+    def _handle(self, signum: int, frame: Any) -> None:
+        if self.flag.is_set():
+            signal.signal(signal.SIGINT, self._old)
+            raise KeyboardInterrupt
+        self.flag.set()
+
+    def check(self) -> None:
+        if self.flag.is_set():
+            raise KeyboardInterrupt
+
+    def __exit__(self, *exc: Any) -> None:
+        if self._old is not None:
+            signal.signal(signal.SIGINT, self._old)
+            self._old = None
+
+
+class TrainingInterrupted(KeyboardInterrupt):
+    """Training stopped on Ctrl-C after finishing the chunks in flight; ``checkpoint`` is where
+    the resumable model was saved (None when no checkpoint path was given)."""
+
+    def __init__(self, checkpoint: str | os.PathLike | None, epoch: int, epochs: int) -> None:
+        self.checkpoint = None if checkpoint is None else str(checkpoint)
+        self.epoch = epoch
+        self.epochs = epochs
+        where = f"; checkpoint written to {self.checkpoint}" if checkpoint is not None else ""
+        super().__init__(f"training interrupted in epoch {epoch + 1} of {epochs}{where}")
+
+
+class _Run:
+    """One training run: the schedule, the worker threads, progress and counters.
+
+    ``state`` (a JSON-able dict kept on the model as ``pending_run``) is the run's position:
+    epoch, jobs or sentences done in that epoch, words whose learning rate was assigned and the
+    epoch's partial sums, so an interrupted run can be saved and resumed exactly."""
+
+    def __init__(self, model: Word2Vec, kind: str, corpus: Any, state: dict, show: bool):
         self.model = model
         self.kind = kind
         self.corpus = corpus
-        self.epochs = epochs
-        self.alpha0 = alpha0
-        self.alpha1 = alpha1
+        self.state = state
         vocab = model.vocab
         assert vocab is not None
         self.words_per_epoch = vocab.total_words
-        self.total = max(1, epochs * self.words_per_epoch)
+        self.total = max(1, state["epochs"] * self.words_per_epoch)
         self.tables = model._tables()
         self.cfg = model._cfg()
         self.weights = kernels.Weights(model.wv.vectors, model.syn1neg, model.syn1)
@@ -538,28 +657,32 @@ class _Run:
             model._rng = np.concatenate([model._rng, np.stack(extra)])
         self.hash = vocab.hash_table() if kind == "file" else None
         self.lock = threading.Lock()
-        self.done = 0  # in-vocabulary words whose alpha has been assigned, this run
-        self.raw_words_total = self.words_total = self.trained_total = 0
+        self.interrupt = _DeferredInterrupt()
         self.bar = None
         if show:
             from tqdm.auto import tqdm
 
+            per_epoch = max(vocab.raw_word_count, 1)
             self.bar = tqdm(
-                total=epochs * max(vocab.raw_word_count, 1), unit="w", unit_scale=True, desc="training", smoothing=0.1
+                total=state["epochs"] * per_epoch,
+                initial=min(state["epochs"] * per_epoch, state["epoch"] * per_epoch + int(state["partial"][2])),
+                unit="w", unit_scale=True, desc="training", smoothing=0.1, dynamic_ncols=True,
             )
 
     def alpha_at(self, words: int) -> float:
-        return self.alpha0 - (self.alpha0 - self.alpha1) * min(1.0, words / self.total)
+        a0, a1 = self.state["alpha0"], self.state["alpha1"]
+        return a0 - (a0 - a1) * min(1.0, words / self.total)
 
-    def jobs(self):
+    def jobs(self, position: int):
+        """(job, position after it) from ``position`` (blocks or sentences done) on."""
         if self.kind == "file":
-            for block in self.corpus:
-                yield ("text", block)
+            for i, block in enumerate(self.corpus.blocks(start_block=position)):
+                yield ("text", block), position + i + 1
         else:
-            for ids, offsets, raw, _ in sentence_chunks(
-                self.corpus, self.model.vocab.key_to_index, self.model.max_sentence_length
+            for ids, offsets, raw, consumed in sentence_chunks(
+                self.corpus, self.model.vocab.key_to_index, self.model.max_sentence_length, skip_sentences=position
             ):
-                yield ("ids", ids, offsets, raw)
+                yield ("ids", ids, offsets, raw), position + consumed
 
     def encode(self, job):
         if job[0] == "text":
@@ -571,40 +694,52 @@ class _Run:
 
     def reserve(self, n_words: int) -> tuple[float, float]:
         with self.lock:
-            a0 = self.alpha_at(self.done)
-            self.done += n_words
-            a1 = self.alpha_at(self.done)
-        return a0, a1
+            done = self.state["done"]
+            self.state["done"] = done + n_words
+        return self.alpha_at(done), self.alpha_at(done + n_words)
 
     def account(self, raw: int, words: int, trained: int) -> None:
         with self.lock:
-            self.raw_words_epoch += raw
-            self.words_epoch += words
-            self.trained_epoch += trained
+            p = self.state["partial"]
+            p[2] += raw
+            p[3] += words
+            p[4] += trained
             if self.bar is not None:
                 self.bar.update(raw)
 
-    def epoch(self, epoch: int) -> tuple[float, float]:
-        self.raw_words_epoch = self.words_epoch = self.trained_epoch = 0
-        self.done = epoch * self.words_per_epoch
-        if self.model.softmax:
-            loss, examples = self._softmax_epoch()
-        else:
-            loss, examples = self._threaded_epoch()
-        self.raw_words_total += self.raw_words_epoch
-        self.words_total += self.words_epoch
-        self.trained_total += self.trained_epoch
+    def epoch(self) -> tuple[float, float]:
+        """Train the rest of the current epoch; returns its (summed loss, examples)."""
+        state = self.state
+        if state["position"] == 0:
+            state["done"] = state["epoch"] * self.words_per_epoch
+            state["partial"] = [0.0] * 5
+        try:
+            with self.interrupt:
+                self.interrupt.check()
+                if self.model.softmax:
+                    self._softmax_epoch()
+                else:
+                    self._threaded_epoch()
+                self.interrupt.check()
+        finally:
+            p = state["partial"]
+            self.words_epoch = int(p[3])
+        loss, examples, raw, words, trained = state["partial"]
+        totals = state["totals"]
+        state["totals"] = [totals[0] + int(raw), totals[1] + int(words), totals[2] + int(trained)]
         if self.bar is not None:
-            self.bar.set_postfix(loss=f"{loss / max(examples, 1):.4f}", epoch=f"{epoch + 1}/{self.epochs}")
+            self.bar.set_postfix(
+                loss=f"{loss / max(examples, 1):.4f}", epoch=f"{state['epoch'] + 1}/{state['epochs']}", refresh=False
+            )
         return loss, examples
 
-    def _threaded_epoch(self) -> tuple[float, float]:
+    def _threaded_epoch(self) -> None:
         model = self.model
         n = model.workers
         stats = np.zeros((n, kernels.N_STATS), dtype=np.float64)
         q: queue.Queue = queue.Queue(maxsize=2 * n)
         errors: list[BaseException] = []
-        stop = threading.Event()
+        abort = threading.Event()
 
         def worker(i: int) -> None:
             rng = model._rng[i]
@@ -613,40 +748,46 @@ class _Run:
                     job = q.get()
                     if job is None:
                         return
-                    if stop.is_set():
+                    if abort.is_set():
                         continue
                     ids, offsets, raw = self.encode(job)
                     a0, a1 = self.reserve(len(ids))
                     before = stats[i, kernels.TRAINED_WORDS]
                     kernels.train_chunk(ids, offsets, self.weights, self.tables, self.cfg, a0, a1, rng, stats[i])
                     if not math.isfinite(stats[i, kernels.LOSS]):
-                        stop.set()
+                        abort.set()
                     self.account(raw, len(ids), int(stats[i, kernels.TRAINED_WORDS] - before))
             except BaseException as e:  # noqa: BLE001 - re-raised on the calling thread
                 errors.append(e)
-                stop.set()
+                abort.set()
                 while q.get() is not None:
                     pass
 
         threads = [threading.Thread(target=worker, args=(i,), daemon=True, name=f"wordvec-{i}") for i in range(n)]
         for t in threads:
             t.start()
+        position = self.state["position"]
         try:
-            for job in self.jobs():
-                if stop.is_set():
+            for job, after in self.jobs(position):
+                if abort.is_set() or self.interrupt.flag.is_set():
                     break
                 q.put(job)
+                position = after
         finally:
+            # On Ctrl-C the jobs already queued are still trained, so the run stops at a job boundary.
             for _ in threads:
                 q.put(None)
             for t in threads:
                 t.join()
+            total = stats.sum(axis=0)
+            p = self.state["partial"]
+            p[0] += float(total[kernels.LOSS])
+            p[1] += float(total[kernels.EXAMPLES])
+            self.state["position"] = position
         if errors:
             raise errors[0]
-        total = stats.sum(axis=0)
-        return float(total[kernels.LOSS]), float(total[kernels.EXAMPLES])
 
-    def _softmax_epoch(self) -> tuple[float, float]:
+    def _softmax_epoch(self) -> None:
         """Exact softmax in mini-batches of SOFTMAX_BATCH windows: logits = H U^T and the
         gradients G U, G^T H as BLAS matrix products (multi-threaded, GIL released)."""
         model = self.model
@@ -660,12 +801,13 @@ class _Run:
         dU = np.empty((V, d), dtype=np.float32)
         sg = bool(model.sg)
         rng = model._rng[0]
-        loss = examples = 0.0
-        for job in self.jobs():
+        p_ = self.state["partial"]
+        for job, after in self.jobs(self.state["position"]):
             ids, offsets, raw = self.encode(job)
             centers, ctx_off, contexts = kernels.softmax_examples(ids, offsets, self.tables, self.cfg, rng)
             a0, a1 = self.reserve(len(ids))
             n = len(centers)
+            loss = 0.0
             for e0 in range(0, n, B):
                 e1 = min(n, e0 + B)
                 m = e1 - e0
@@ -681,12 +823,14 @@ class _Run:
                 np.dot(p.T, h, out=dU)
                 U -= dU
                 kernels.scatter_hidden(w_in, sg, centers, ctx_off, contexts, e0, e1, dh)
-            examples += (ctx_off[-1] if sg else n)
+            p_[0] += loss
+            p_[1] += float(ctx_off[-1] if sg else n)
             self.account(raw, len(ids), n)
-            if not math.isfinite(loss):
+            self.state["position"] = after
+            if not math.isfinite(loss) or self.interrupt.flag.is_set():
                 break
-        return loss, float(examples)
 
     def close(self) -> None:
         if self.bar is not None:
             self.bar.close()
+            self.bar = None
