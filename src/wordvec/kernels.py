@@ -126,6 +126,27 @@ def _axpy(alpha, x, y, d):
         y[k] += alpha * x[k]
 
 
+@numba.njit(inline="always")
+def _subsample(ids, start, stop, keep, out, state):
+    """Copy ids[start:stop] into out, keeping word w with probability keep[w] / 2**32; (n kept, state)."""
+    n = 0
+    for p in range(start, stop):
+        w = ids[p]
+        state, r = _rand(state)
+        if np.int64(r & np.uint64(0xFFFFFFFF)) < keep[w]:
+            out[n] = w
+            n += 1
+    return n, state
+
+
+@numba.njit(inline="always")
+def _window(pos, n, window, state):
+    """Dynamic window around pos in a sentence of n words: (lo, hi, state), effective size window - b."""
+    state, r = _rand(state)
+    reduced = window - _below(r, window)
+    return max(0, pos - reduced), min(n, pos + reduced + 1), state
+
+
 @numba.njit(fastmath=FASTMATH)
 def update_outputs(X, i0, i1, W, rows, targets, m, alpha, dX, g, tables):
     """Score inputs X[i0:i1] against output rows W[rows[:m]] with targets; update W, add to dX.
@@ -215,20 +236,11 @@ def train_chunk(ids, offsets, weights, tables, cfg, alpha0, alpha1, rng, stats):
     trained = 0
     for s in range(offsets.shape[0] - 1):
         alpha = alpha0 + (alpha1 - alpha0) * (offsets[s] / total)
-        n = 0
-        for p in range(offsets[s], offsets[s + 1]):
-            w = ids[p]
-            state, r = _rand(state)
-            if np.int64(r & np.uint64(0xFFFFFFFF)) < tables.keep[w]:
-                sent[n] = w
-                n += 1
+        n, state = _subsample(ids, offsets[s], offsets[s + 1], tables.keep, sent, state)
         trained += n
         for pos in range(n):
             word = sent[pos]
-            state, r = _rand(state)
-            reduced = window - _below(r, window)
-            lo = max(0, pos - reduced)
-            hi = min(n, pos + reduced + 1)
+            lo, hi, state = _window(pos, n, window, state)
             b = 0
             for c in range(lo, hi):
                 if c != pos:
@@ -291,18 +303,9 @@ def softmax_examples(ids, offsets, tables, cfg, rng):
     e = 0
     nc = 0
     for s in range(offsets.shape[0] - 1):
-        n = 0
-        for p in range(offsets[s], offsets[s + 1]):
-            w = ids[p]
-            state, r = _rand(state)
-            if np.int64(r & np.uint64(0xFFFFFFFF)) < tables.keep[w]:
-                sent[n] = w
-                n += 1
+        n, state = _subsample(ids, offsets[s], offsets[s + 1], tables.keep, sent, state)
         for pos in range(n):
-            state, r = _rand(state)
-            reduced = window - _below(r, window)
-            lo = max(0, pos - reduced)
-            hi = min(n, pos + reduced + 1)
+            lo, hi, state = _window(pos, n, window, state)
             if hi - lo <= 1:
                 continue
             for c in range(lo, hi):

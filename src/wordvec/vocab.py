@@ -216,6 +216,14 @@ def _build_alias(scaled: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return threshold, alias
 
 
+@numba.njit(inline="always")
+def _smallest(count, pos1, pos2):
+    """Take the smaller of the next leaf (pos1, walking down) and the next inner node (pos2)."""
+    if pos1 >= 0 and count[pos1] < count[pos2]:
+        return pos1, pos1 - 1, pos2
+    return pos2, pos1, pos2 + 1
+
+
 @numba.njit(cache=True)
 def _build_huffman(counts: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     v = counts.shape[0]
@@ -227,18 +235,8 @@ def _build_huffman(counts: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarr
     pos1 = v - 1
     pos2 = v
     for a in range(v - 1):
-        if pos1 >= 0 and count[pos1] < count[pos2]:
-            min1 = pos1
-            pos1 -= 1
-        else:
-            min1 = pos2
-            pos2 += 1
-        if pos1 >= 0 and count[pos1] < count[pos2]:
-            min2 = pos1
-            pos1 -= 1
-        else:
-            min2 = pos2
-            pos2 += 1
+        min1, pos1, pos2 = _smallest(count, pos1, pos2)
+        min2, pos1, pos2 = _smallest(count, pos1, pos2)
         count[v + a] = count[min1] + count[min2]
         parent[min1] = v + a
         parent[min2] = v + a
