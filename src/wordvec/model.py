@@ -141,6 +141,7 @@ class Word2Vec:
         self.compute_loss = compute_loss
         self.progress = progress
         self._validate()
+        self._memory_check(1)
 
         self.vocab: Vocabulary | None = None
         self.wv = KeyedVectors(vector_size)
@@ -162,7 +163,7 @@ class Word2Vec:
 
     # ------------------------------------------------------------------ parameters
     def _validate(self) -> None:
-        _check_int("vector_size", self.vector_size, 1, 100_000)
+        _check_int("vector_size", self.vector_size, 1)
         _check_int("window", self.window, 1, 10_000)
         _check_int("min_count", self.min_count, 1)
         _check_int("max_vocab_size", self.max_vocab_size, 1, allow_none=True)
@@ -193,6 +194,7 @@ class Word2Vec:
                 raise ParameterError(f"callback {cb!r} has none of on_train_begin/on_epoch_begin/on_epoch_end/on_train_end")
 
     def _memory_check(self, n_words: int) -> None:
+        """Refuse, before allocating, weight matrices that cannot fit in this machine's memory."""
         matrices = 1 + bool(self.negative) + bool(self.hs) + bool(self.softmax)
         need = matrices * n_words * self.vector_size * 4
         if self.softmax:
@@ -203,7 +205,7 @@ class Word2Vec:
             return
         if need > 0.8 * avail:
             raise ParameterError(
-                f"vector_size={self.vector_size} with {n_words} words needs {need / 2**30:.1f} GiB for the "
+                f"vector_size={self.vector_size} with {n_words} words needs {need / 2**30:,.1f} GiB for the "
                 f"weight matrices, more than this machine's {avail / 2**30:.1f} GiB; lower vector_size or the vocabulary"
             )
 
@@ -404,6 +406,7 @@ class Word2Vec:
             for cb in callbacks:
                 getattr(cb, "on_train_begin", lambda m: None)(self)
         t0 = time.perf_counter()
+        run.interrupt.__enter__()  # a Ctrl-C between epochs also stops at the next epoch's start
         try:
             while state["epoch"] < state["epochs"]:
                 if state["position"] == 0:
@@ -431,6 +434,7 @@ class Word2Vec:
                 for cb in callbacks:
                     getattr(cb, "on_epoch_end", lambda m: None)(self)
         finally:
+            run.interrupt.__exit__()
             run.close()
             self.wv.reset_norms()
         seconds = time.perf_counter() - t0
@@ -599,8 +603,10 @@ class _DeferredInterrupt:
     def __init__(self) -> None:
         self.flag = threading.Event()
         self._old: Any = None
+        self._depth = 0
 
     def __enter__(self) -> "_DeferredInterrupt":
+        self._depth += 1
         if threading.current_thread() is threading.main_thread() and signal.getsignal(signal.SIGINT) is signal.default_int_handler:
             self._old = signal.signal(signal.SIGINT, self._handle)
         return self
@@ -616,7 +622,8 @@ class _DeferredInterrupt:
             raise KeyboardInterrupt
 
     def __exit__(self, *exc: Any) -> None:
-        if self._old is not None:
+        self._depth -= 1
+        if self._old is not None and self._depth == 0:
             signal.signal(signal.SIGINT, self._old)
             self._old = None
 
