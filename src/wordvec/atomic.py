@@ -1,12 +1,15 @@
 """Atomic file writes: write to a temporary file in the target's folder, then rename.
 
-A failure in the middle (an exception, a full disk) leaves the previous file intact and no
-half-written file under the final name.
+A failure in the middle (an exception, a full disk, Ctrl-C) leaves the previous file intact and
+no half-written or temporary file behind. The file gets the permissions ``open()`` would give a
+new file (0o666 minus the umask), or keeps those of the file it replaces. An OSError that names
+no file (or the temporary one) is made to name ``path``.
 """
 from __future__ import annotations
 
 import contextlib
 import os
+import stat
 import tempfile
 from pathlib import Path
 from typing import IO, Iterator
@@ -20,23 +23,14 @@ def atomic_write(path: str | os.PathLike, mode: str = "wb", encoding: str | None
     """
     if mode not in ("wb", "w"):
         raise ValueError(f"atomic_write: mode must be 'wb' or 'w', got {mode!r}")
-    path = Path(path)
-    folder = path.parent if str(path.parent) else Path(".")
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
-    try:
+    with _atomic_path(Path(path)) as tmp:
+        fd = os.open(tmp, os.O_WRONLY | getattr(os, "O_BINARY", 0))
         if mode == "w":
             f = os.fdopen(fd, "w", encoding=encoding or "utf-8", newline="")
         else:
             f = os.fdopen(fd, "wb")
         with f:
             yield f
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        raise
 
 
 def atomic_path(path: str | os.PathLike) -> contextlib.AbstractContextManager[Path]:
@@ -54,8 +48,36 @@ def _atomic_path(path: Path) -> Iterator[Path]:
     os.close(fd)
     try:
         yield Path(tmp)
+        fd = os.open(tmp, os.O_RDWR)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+        os.chmod(tmp, _mode_for(path))
         os.replace(tmp, path)
-    except BaseException:
+    except BaseException as exc:
         with contextlib.suppress(OSError):
             os.unlink(tmp)
+        if isinstance(exc, OSError) and exc.strerror and (exc.filename is None or os.fspath(exc.filename) == tmp):
+            exc.filename = os.fspath(path)
         raise
+
+
+def _mode_for(path: Path) -> int:
+    """Permission bits for ``path``: those of the file it replaces, else 0o666 minus the umask."""
+    try:
+        return stat.S_IMODE(os.stat(path).st_mode)
+    except OSError:
+        return 0o666 & ~_umask()
+
+
+def _umask() -> int:
+    """The process umask, read without changing it where Linux allows (os.umask sets it)."""
+    with contextlib.suppress(OSError, ValueError):
+        with open("/proc/self/status", encoding="ascii") as f:
+            for line in f:
+                if line.startswith("Umask:"):
+                    return int(line.split()[1], 8)
+    mask = os.umask(0o22)
+    os.umask(mask)
+    return mask

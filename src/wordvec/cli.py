@@ -6,23 +6,28 @@ where it has one (``--size``/``--dim``, ``--iter``/``--epochs``, ``--cbow``, ``-
 
 A user's mistake (a missing or malformed file, an unknown word, a bad parameter) prints one line
 ``wordvec: error: ...`` on stderr and exits with status 1 (2 for command-line usage errors);
-Ctrl-C exits with status 130. No traceback is shown for these.
+Ctrl-C exits with status 130 (``train`` first writes a checkpoint that ``train --resume``
+continues). No traceback is shown for these; the library's warnings print as
+``wordvec: warning: ...``.
 """
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
+import logging
 import math
 import os
+import shlex
 import sys
 import tempfile
 import time
 from pathlib import Path
-from typing import Any, Callable, Sequence
+from typing import Any, Callable, Iterator, Sequence
 
 from . import __version__
 from .atomic import atomic_write
-from .errors import ParameterError, VectorFormatError, WordvecError
+from .errors import CorpusError, ParameterError, VectorFormatError, WordvecError
 
 PROG = "wordvec"
 EXIT_ERROR = 1
@@ -96,6 +101,20 @@ class _Parser(argparse.ArgumentParser):
     def error(self, message: str) -> None:  # type: ignore[override]
         print(f"{PROG}: error: {_one_line(message)} (see '{self.prog} --help')", file=sys.stderr)
         raise SystemExit(EXIT_USAGE)
+
+
+class _UsageError(Exception):
+    """A combination of options the parser cannot check itself; exits with status 2."""
+
+
+class _WarningLines(logging.Handler):
+    """Prints the library's warnings as ``wordvec: warning: ...`` lines."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+
+    def emit(self, record: logging.LogRecord) -> None:
+        warn(record.getMessage())
 
 
 def _positive_int(text: str) -> int:
@@ -190,22 +209,70 @@ def _write_text(path: str | os.PathLike, text: str) -> None:
 
 # ----------------------------------------------------------------------------------- training
 
-def _train(corpus: str | os.PathLike, params: dict[str, Any], progress: bool) -> Any:
-    """Train a Word2Vec on a corpus file, or on standard input when ``corpus`` is '-'.
+STDIN_SPOOL_PREFIX = "wordvec-stdin-"
 
-    Standard input is spooled to a temporary file first: the engine reads the corpus once per
-    epoch, and a file gets the same tokenization (and gzip detection) as any corpus file.
-    """
-    from .model import Word2Vec
 
+@contextlib.contextmanager
+def _corpus_file(corpus: str | os.PathLike) -> Iterator[Path]:
+    """The corpus as a file: itself, or standard input spooled to a temporary file when ``corpus``
+    is '-' (the engine reads the corpus once per epoch, and a file gets the same tokenization and
+    gzip detection as any corpus file)."""
     if str(corpus) != "-":
-        return Word2Vec(corpus_file=corpus, progress=progress, **params)
-    with tempfile.TemporaryDirectory(prefix="wordvec-stdin-") as tmp:
+        yield Path(corpus)
+        return
+    with tempfile.TemporaryDirectory(prefix=STDIN_SPOOL_PREFIX) as tmp:
         spool = Path(tmp) / "corpus.txt"
         with open(spool, "wb") as f:
             while block := sys.stdin.buffer.read(1 << 20):
                 f.write(block)
-        return Word2Vec(corpus_file=spool, progress=progress, **params)
+        yield spool
+
+
+def _train(
+    corpus: str | os.PathLike, params: dict[str, Any], progress: bool, checkpoint: str | os.PathLike | None = None
+) -> Any:
+    """Train a Word2Vec on a corpus file, or on standard input when ``corpus`` is '-'.
+
+    On Ctrl-C the model is saved to ``checkpoint`` (when given) and
+    :class:`wordvec.model.TrainingInterrupted` is raised."""
+    from .model import Word2Vec
+
+    model = Word2Vec(progress=progress, **params)
+    with _corpus_file(corpus) as path:
+        model.build_vocab(corpus_file=path, progress=progress)
+        model.train(corpus_file=path, checkpoint=checkpoint)
+    return model
+
+
+def _resume(
+    checkpoint: Path, corpus: str | os.PathLike | None, threads: int | None, progress: bool, save_to: Path
+) -> Any:
+    """Continue the interrupted run saved in ``checkpoint`` over ``corpus`` (default: the file the
+    run started with) to its planned number of epochs; on Ctrl-C save it again to ``save_to``."""
+    from .model import Word2Vec
+
+    model = Word2Vec.load(checkpoint)
+    if model.pending_run is None:
+        raise ParameterError(f"'{checkpoint}' holds no interrupted training run: nothing to resume")
+    if corpus is None:
+        stored = model.pending_run["corpus_file"]
+        if stored is None:
+            raise ParameterError(f"'{checkpoint}' was not trained from a file: give the corpus as CORPUS")
+        if not Path(stored).exists():
+            if Path(stored).parent.name.startswith(STDIN_SPOOL_PREFIX):
+                raise CorpusError(
+                    "the interrupted run read standard input: pipe the same text again and give '-' as CORPUS"
+                )
+            raise CorpusError(f"the corpus of the interrupted run, '{stored}', does not exist any more; give it as CORPUS")
+        corpus = stored
+    elif str(corpus) != "-":
+        model.pending_run["corpus_file"] = str(Path(corpus).resolve())  # where a new checkpoint resumes from
+    if threads is not None:
+        model.workers = threads
+        model._validate()
+    with _corpus_file(corpus) as path:
+        model.resume(corpus_file=path, progress=progress, checkpoint=save_to)
+    return model
 
 
 def _training_line(model: Any) -> str:
@@ -228,23 +295,67 @@ def _train_params(args: argparse.Namespace) -> dict[str, Any]:
     return params
 
 
+def _same_file(a: str | os.PathLike, b: str | os.PathLike | None) -> bool:
+    return b is not None and Path(a).resolve() == Path(b).resolve()
+
+
+def _resume_command(args: argparse.Namespace, checkpoint: Path, fmt: str) -> str:
+    """The command line that continues an interrupted ``train``."""
+    words = ["wordvec", "train", "--resume", str(checkpoint), "-o", str(args.output)]
+    if fmt != "text":
+        words += ["--format", fmt]
+    if args.save_model:
+        words += ["--save-model", str(args.save_model)]
+    if args.corpus is not None and str(args.corpus) == "-":
+        words.append("-")
+    return " ".join(shlex.quote(w) for w in words)
+
+
 def cmd_train(args: argparse.Namespace) -> int:
+    from .model import TrainingInterrupted
+
     fmt = "binary" if args.binary else args.format
     out = _check_output(args.output)
     if args.save_model:
         _check_output(args.save_model, "model file")
-    if args.corpus is None:
-        from .resources import default_corpus_path
-
-        args.corpus = default_corpus_path()
+    if args.resume is not None:
+        changed = [opt for dest, opt, default in args.training_options if getattr(args, dest) != default]
+        if changed:
+            raise _UsageError(
+                f"{changed[0]} cannot be given with --resume: the run continues with the parameters "
+                "saved in the checkpoint"
+            )
+        checkpoint = Path(args.checkpoint or args.resume)
+    else:
+        checkpoint = Path(args.checkpoint or out.with_name(out.name + ".checkpoint.npz"))
+    _check_output(checkpoint, "checkpoint")
+    if _same_file(checkpoint, out) or _same_file(checkpoint, args.save_model):
+        raise ParameterError(f"the checkpoint '{checkpoint}' must be another file than the outputs")
+    progress = not args.no_progress
     try:
-        model = _train(args.corpus, _train_params(args), progress=not args.no_progress)
+        if args.resume is not None:
+            model = _resume(Path(args.resume), args.corpus, args.threads, progress, checkpoint)
+        else:
+            if checkpoint.exists():
+                warn(f"'{checkpoint}' holds an earlier interrupted run; this run starts over "
+                     f"(continue that one with --resume {shlex.quote(str(checkpoint))})")
+            if args.corpus is None:
+                from .resources import default_corpus_path
+
+                args.corpus = default_corpus_path()
+            model = _train(args.corpus, _train_params(args), progress, checkpoint)
     except ParameterError as exc:
-        option = TRAIN_OPTIONS.get(str(exc).split(" ", 1)[0])
+        option = TRAIN_OPTIONS.get(str(exc).replace("=", " ").split(" ", 1)[0])
         raise ParameterError(f"{exc} (option {option})" if option else str(exc)) from None
+    except TrainingInterrupted as exc:
+        print(f"{PROG}: interrupted: checkpoint written to {exc.checkpoint}; continue with: "
+              f"{_resume_command(args, checkpoint, fmt)}", file=sys.stderr)
+        return EXIT_INTERRUPTED
     save_vectors(model.wv, out, fmt)
     if args.save_model:
         model.save(args.save_model)
+    if args.resume is not None and not _same_file(args.resume, out) and not _same_file(args.resume, args.save_model):
+        Path(args.resume).unlink(missing_ok=True)  # the run it held is complete
     saved = f" and the model to {args.save_model}" if args.save_model else ""
     print(f"{_training_line(model)}; vectors ({fmt}) written to {out}{saved}")
     return 0
@@ -508,35 +619,46 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("corpus", nargs="?", metavar="CORPUS",
                    help="corpus file, '-' for standard input (default: the bundled SST sentences)")
     p.add_argument("-o", "--output", required=True, metavar="VECTORS", help="where to write the vectors")
-    mode = p.add_mutually_exclusive_group()
-    mode.add_argument("--sg", dest="sg", action="store_true", help="skip-gram")
-    mode.add_argument("--cbow", dest="sg", action="store_false", help="CBOW (the default, as word2vec.c)")
-    p.add_argument("--dim", "--size", dest="vector_size", type=int, default=d["vector_size"], metavar="N",
-                   help="vector dimensionality (default %(default)s)")
-    p.add_argument("--window", type=int, default=d["window"], metavar="N",
-                   help="maximum distance between a word and its context words (default %(default)s)")
-    p.add_argument("--negative", type=int, default=None, metavar="K",
-                   help=f"negative samples per word (default {d['negative']}; 0 with --hs or --softmax)")
-    p.add_argument("--hs", action="store_true", help="hierarchical softmax")
-    p.add_argument("--softmax", action="store_true", help="exact full softmax (slow; small vocabularies)")
-    p.add_argument("--epochs", "--iter", dest="epochs", type=int, default=d["epochs"], metavar="N",
-                   help="passes over the corpus (default %(default)s)")
-    p.add_argument("--min-count", type=int, default=d["min_count"], metavar="N",
-                   help="ignore words rarer than this (default %(default)s)")
-    p.add_argument("--sample", type=float, default=d["sample"], metavar="T",
-                   help="subsampling threshold for frequent words (default %(default)s; 0 disables)")
-    p.add_argument("--alpha", type=float, default=d["alpha"], metavar="A",
-                   help="initial learning rate, decaying linearly to --min-alpha (default %(default)s)")
-    p.add_argument("--min-alpha", type=float, default=d["min_alpha"], metavar="A",
-                   help="final learning rate (default %(default)s)")
-    p.add_argument("--threads", type=int, default=None, metavar="N", help="worker threads (default: all cores)")
-    p.add_argument("--seed", type=int, default=d["seed"], help="random seed (default %(default)s)")
+    t = p.add_argument_group("training parameters (with --resume, the checkpoint's are used)")
+    mode = t.add_mutually_exclusive_group()
+    training = [
+        mode.add_argument("--sg", dest="sg", action="store_true", help="skip-gram"),
+        mode.add_argument("--cbow", dest="sg", action="store_false", help="CBOW (the default, as word2vec.c)"),
+        t.add_argument("--dim", "--size", dest="vector_size", type=int, default=d["vector_size"], metavar="N",
+                       help="vector dimensionality (default %(default)s)"),
+        t.add_argument("--window", type=int, default=d["window"], metavar="N",
+                       help="maximum distance between a word and its context words (default %(default)s)"),
+        t.add_argument("--negative", type=int, default=None, metavar="K",
+                       help=f"negative samples per word (default {d['negative']}; 0 with --hs or --softmax)"),
+        t.add_argument("--hs", action="store_true", help="hierarchical softmax"),
+        t.add_argument("--softmax", action="store_true", help="exact full softmax (slow; small vocabularies)"),
+        t.add_argument("--epochs", "--iter", dest="epochs", type=int, default=d["epochs"], metavar="N",
+                       help="passes over the corpus (default %(default)s)"),
+        t.add_argument("--min-count", type=int, default=d["min_count"], metavar="N",
+                       help="ignore words rarer than this (default %(default)s)"),
+        t.add_argument("--sample", type=float, default=d["sample"], metavar="T",
+                       help="subsampling threshold for frequent words (default %(default)s; 0 disables)"),
+        t.add_argument("--alpha", type=float, default=d["alpha"], metavar="A",
+                       help="initial learning rate, decaying linearly to --min-alpha (default %(default)s)"),
+        t.add_argument("--min-alpha", type=float, default=d["min_alpha"], metavar="A",
+                       help="final learning rate (default %(default)s)"),
+        t.add_argument("--seed", type=int, default=d["seed"], help="random seed (default %(default)s)"),
+    ]
+    p.add_argument("--threads", type=int, default=None, metavar="N",
+                   help="worker threads (default: all cores; also with --resume)")
     p.add_argument("--binary", action="store_true", help="write the word2vec binary format (same as --format binary)")
     p.add_argument("--format", choices=("text", "binary", "native"), default="text",
                    help="output format: word2vec text (default), word2vec binary, or native (JSON + .npy)")
     p.add_argument("--save-model", metavar="PATH", help="also save the full model (resumable, .npz)")
+    p.add_argument("--checkpoint", metavar="PATH",
+                   help="where Ctrl-C saves the interrupted run (default: VECTORS.checkpoint.npz; with "
+                   "--resume, the checkpoint resumed from)")
+    p.add_argument("--resume", metavar="CHECKPOINT",
+                   help="continue the interrupted run saved in CHECKPOINT (over CORPUS, default the file it "
+                   "started with) to its number of epochs; CHECKPOINT is deleted once the vectors are written")
     p.add_argument("--no-progress", action="store_true", help="no progress bar")
     p.set_defaults(func=cmd_train, sg=False)
+    p.set_defaults(training_options=tuple((a.dest, a.option_strings[0], a.default) for a in training))
 
     p = _vectors_command(sub, "eval", cmd_eval, help="evaluate vectors on analogy and word-similarity sets",
                          description="Analogy accuracy (3CosAdd) and Spearman correlation with human "
@@ -605,8 +727,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     func: Callable[[argparse.Namespace], int] = args.func
+    library_log = logging.getLogger(__package__)
+    warnings = _WarningLines()
+    library_log.addHandler(warnings)
     try:
         return func(args)
+    except _UsageError as exc:
+        print(f"{PROG}: error: {_one_line(str(exc))} (see '{PROG} {args.command} --help')", file=sys.stderr)
+        return EXIT_USAGE
     except KeyboardInterrupt:
         print(f"{PROG}: interrupted", file=sys.stderr)
         return EXIT_INTERRUPTED
@@ -617,6 +745,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     except (WordvecError, OSError, KeyError, ValueError) as exc:
         print(f"{PROG}: error: {_error_message(exc)}", file=sys.stderr)
         return EXIT_ERROR
+    finally:
+        library_log.removeHandler(warnings)
 
 
 if __name__ == "__main__":

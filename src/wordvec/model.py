@@ -402,6 +402,7 @@ class Word2Vec:
         if self.vocab.total_words == 0:
             raise CorpusError("the vocabulary is empty: nothing to train on")
         run = _Run(self, kind, corpus, state, show)
+        raw_before = state["totals"][0] + int(state["partial"][2])
         if begin:
             for cb in callbacks:
                 getattr(cb, "on_train_begin", lambda m: None)(self)
@@ -417,6 +418,9 @@ class Word2Vec:
                 except KeyboardInterrupt:
                     run.close()
                     self.wv.reset_norms()
+                    if run.interrupt.hard:
+                        self.pending_run = None
+                        raise KeyboardInterrupt("training stopped at once by a second Ctrl-C: no checkpoint") from None
                     if checkpoint is not None:
                         self.save(checkpoint)
                     raise TrainingInterrupted(checkpoint, state["epoch"], state["epochs"]) from None
@@ -426,7 +430,7 @@ class Word2Vec:
                 self.loss_history.append(mean)
                 self.running_training_loss = loss
                 self.epochs_trained += 1
-                self._check_finite(mean, state["alpha0"])
+                self._check_finite(mean, state["alpha0"], state["alpha1"])
                 logger.info("epoch %d: mean loss %.4f over %d examples", self.epochs_trained, mean, int(examples))
                 state["epoch"] += 1
                 state["position"] = 0
@@ -446,7 +450,7 @@ class Word2Vec:
             "words": words,
             "trained_words": trained,
             "seconds": seconds,
-            "words_per_sec": raw / seconds if seconds > 0 else float("inf"),
+            "words_per_sec": (raw - raw_before) / seconds if seconds > 0 else float("inf"),
             "final_loss": self.loss_history[-1] if self.loss_history else float("nan"),
             "workers": 1 if self.softmax else self.workers,
         }
@@ -454,11 +458,16 @@ class Word2Vec:
             getattr(cb, "on_train_end", lambda m: None)(self)
         return trained, raw
 
-    def _check_finite(self, mean_loss: float, alpha: float) -> None:
+    def _check_finite(self, mean_loss: float, alpha: float, end_alpha: float = 0.0) -> None:
         """Raise TrainingError when the loss (NaN only when there was no example) or the vectors are not finite."""
         if math.isinf(mean_loss) or not np.isfinite(self.wv.vectors).all() or (
             math.isnan(mean_loss) and self.running_training_loss != 0.0
         ):
+            if end_alpha > alpha:  # the rate grew towards min_alpha: name the culprit
+                raise TrainingError(
+                    f"training diverged (the loss or the vectors became non-finite): min_alpha={end_alpha} is too "
+                    f"large (the learning rate grows from alpha={alpha} to it); lower min_alpha (word2vec's default is 0.0001)"
+                )
             raise TrainingError(
                 f"training diverged (the loss or the vectors became non-finite): alpha={alpha} is too large; "
                 "lower alpha (word2vec's default is 0.025)"
@@ -602,6 +611,7 @@ class _DeferredInterrupt:
 
     def __init__(self) -> None:
         self.flag = threading.Event()
+        self.hard = False  # a second Ctrl-C: stopped mid-job, the model is not at a job boundary
         self._old: Any = None
         self._depth = 0
 
@@ -613,6 +623,7 @@ class _DeferredInterrupt:
 
     def _handle(self, signum: int, frame: Any) -> None:
         if self.flag.is_set():
+            self.hard = True
             signal.signal(signal.SIGINT, self._old)
             raise KeyboardInterrupt
         self.flag.set()
