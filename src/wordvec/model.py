@@ -89,6 +89,11 @@ class Word2Vec:
         Accumulate the loss (cheap; on by default).
     progress : bool
         Show a progress bar (words/s, loss, ETA).
+    device : str or None
+        None trains with the numba CPU engine; "cuda" (or "cuda:N") trains with the PyTorch
+        backend on a GPU, "cpu" with the same PyTorch code on the CPU (``pip install wordvec[torch]``).
+    batch_size : int
+        PyTorch backend: training pairs per batch.
     """
 
     def __init__(
@@ -117,6 +122,8 @@ class Word2Vec:
         max_sentence_length: int = 10000,
         compute_loss: bool = True,
         progress: bool = False,
+        device: str | None = None,
+        batch_size: int = 4096,
     ) -> None:
         self.vector_size = vector_size
         self.window = window
@@ -140,6 +147,8 @@ class Word2Vec:
         self.max_sentence_length = max_sentence_length
         self.compute_loss = compute_loss
         self.progress = progress
+        self.device = device
+        self.batch_size = batch_size
         self._validate()
         self._memory_check(1)
 
@@ -180,6 +189,11 @@ class Word2Vec:
         _check_int("workers", self.workers, 1, 1024)
         _check_int("seed", self.seed, 0)
         _check_int("max_sentence_length", self.max_sentence_length, 1)
+        _check_int("batch_size", self.batch_size, 1, 1 << 24)
+        if self.device is not None:
+            from .torch_backend import check_device
+
+            check_device(self.device)
         if not isinstance(self.softmax, (bool, np.bool_)):
             raise ParameterError(f"softmax must be True or False, got {self.softmax!r}")
         if self.softmax and (self.hs or self.negative):
@@ -401,7 +415,12 @@ class Word2Vec:
         kind, corpus = self._corpus(corpus_iterable, corpus_file)
         if self.vocab.total_words == 0:
             raise CorpusError("the vocabulary is empty: nothing to train on")
-        run = _Run(self, kind, corpus, state, show)
+        if self.device is None:
+            run = _Run(self, kind, corpus, state, show)
+        else:
+            from .torch_backend import TorchRun
+
+            run = TorchRun(self, kind, corpus, state, show)
         raw_before = state["totals"][0] + int(state["partial"][2])
         if begin:
             for cb in callbacks:
