@@ -274,3 +274,26 @@ def test_copy_and_pickle_state():
     clone = copy.deepcopy(kv)
     assert clone.index_to_key == kv.index_to_key and clone.norms is None
     assert clone.most_similar("w1", topn=3) == kv.most_similar("w1", topn=3)
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_most_similar_equals_brute_force_numpy(seed):
+    """3CosAdd by hand: mean of the unit vectors (+1 positive, -1 negative), cosine with every unit
+    vector, inputs excluded, sorted descending; restrict_vocab keeps the first N words."""
+    rng = np.random.default_rng(seed)
+    n, d = 300, 16
+    vectors = rng.standard_normal((n, d)).astype(np.float32)
+    keys = [f"k{i}" for i in range(n)]
+    kv = KeyedVectors.from_vectors(keys, vectors)
+    pos, neg = [5, 17], [42]
+    unit = vectors.astype(np.float64) / np.linalg.norm(vectors, axis=1, keepdims=True)
+    query = (unit[pos].sum(axis=0) - unit[neg].sum(axis=0)) / 3
+    query /= np.linalg.norm(query)
+    for restrict in (None, 100):
+        m = n if restrict is None else restrict
+        sims = unit[:m] @ query
+        order = [i for i in np.argsort(-sims, kind="stable") if i not in pos + neg][:10]
+        got = kv.most_similar(positive=[keys[i] for i in pos], negative=[keys[i] for i in neg], topn=10,
+                              restrict_vocab=restrict)
+        assert [k for k, _ in got] == [keys[i] for i in order]
+        np.testing.assert_allclose([s for _, s in got], sims[order], atol=1e-5)
