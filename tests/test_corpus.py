@@ -245,7 +245,7 @@ def test_invalid_utf8_is_replaced_and_counted(tmp_path):
     list(tb)
     assert tb.invalid_bytes == 3  # per pass, not accumulated
     counter = VocabCounter()
-    count_text(tb, counter, 10000)
+    count_text(tb, counter)
     assert counter.counts["\ufffd"] == 2 and counter.raw_word_count == 8 and counter.n_sentences == 3
 
 
@@ -270,7 +270,7 @@ def test_open_corpus_errors_name_the_path(tmp_path):
 def test_count_text_counts_tokens_and_lines(tmp_path):
     data = lines_text(4)
     counter = VocabCounter()
-    count_text(TextBlocks(write(tmp_path / "c.gz", data, "gz"), block_bytes=200), counter, 10000)
+    count_text(TextBlocks(write(tmp_path / "c.gz", data, "gz"), block_bytes=200), counter)
     tokens = data.decode().split()
     assert counter.counts == Counter(tokens)
     assert counter.raw_word_count == len(tokens) and counter.n_sentences == data.count(b"\n")

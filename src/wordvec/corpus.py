@@ -119,7 +119,7 @@ def _last_boundary(buf: bytes) -> int:
     return ws + 1 if ws >= 0 else -1
 
 
-def count_text(blocks: TextBlocks, counter: VocabCounter, max_sentence_length: int) -> None:
+def count_text(blocks: TextBlocks, counter: VocabCounter) -> None:
     """Count the tokens and sentences of a text corpus into ``counter`` (keys become str).
 
     Tokens are counted as bytes (C speed) and decoded once per distinct word at the end; the

@@ -300,7 +300,7 @@ def build_vocab_distributed(model: Any, shard: ShardBlocks, group: _Group) -> di
     Returns this rank's statistics: raw words, in-vocabulary words, bytes, and the global raw
     word count."""
     counter = VocabCounter(model.max_vocab_size)
-    count_text(shard, counter, model.max_sentence_length)
+    count_text(shard, counter)
     local = {
         "words": list(counter.counts.keys()),
         "counts": list(counter.counts.values()),

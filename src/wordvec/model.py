@@ -204,7 +204,7 @@ class Word2Vec:
         if not self.softmax and not self.hs and not self.negative:
             raise ParameterError("nothing would be learned with hs=0 and negative=0: set negative > 0, hs=1 or softmax=True")
         for cb in self.callbacks:
-            if not any(hasattr(cb, m) for m in ("on_epoch_begin", "on_epoch_end", "on_train_begin", "on_train_end")):
+            if not any(hasattr(cb, m) for m in _CALLBACK_EVENTS):
                 raise ParameterError(f"callback {cb!r} has none of on_train_begin/on_epoch_begin/on_epoch_end/on_train_end")
 
     def _memory_check(self, n_words: int) -> None:
@@ -248,7 +248,7 @@ class Word2Vec:
         counter = VocabCounter(self.max_vocab_size)
         t0 = time.perf_counter()
         if kind == "file":
-            count_text(corpus, counter, self.max_sentence_length)
+            count_text(corpus, counter)
             invalid = corpus.invalid_bytes
         else:
             count_sentences(corpus, counter)
@@ -423,20 +423,16 @@ class Word2Vec:
             run = TorchRun(self, kind, corpus, state, show)
         raw_before = state["totals"][0] + int(state["partial"][2])
         if begin:
-            for cb in callbacks:
-                getattr(cb, "on_train_begin", lambda m: None)(self)
+            _notify(callbacks, "on_train_begin", self)
         t0 = time.perf_counter()
         run.interrupt.__enter__()  # a Ctrl-C between epochs also stops at the next epoch's start
         try:
             while state["epoch"] < state["epochs"]:
                 if state["position"] == 0:
-                    for cb in callbacks:
-                        getattr(cb, "on_epoch_begin", lambda m: None)(self)
+                    _notify(callbacks, "on_epoch_begin", self)
                 try:
                     loss, examples = run.epoch()
                 except KeyboardInterrupt:
-                    run.close()
-                    self.wv.reset_norms()
                     if run.interrupt.hard:
                         self.pending_run = None
                         raise KeyboardInterrupt("training stopped at once by a second Ctrl-C: no checkpoint") from None
@@ -454,8 +450,7 @@ class Word2Vec:
                 state["epoch"] += 1
                 state["position"] = 0
                 state["partial"] = [0.0] * 5
-                for cb in callbacks:
-                    getattr(cb, "on_epoch_end", lambda m: None)(self)
+                _notify(callbacks, "on_epoch_end", self)
         finally:
             run.interrupt.__exit__()
             run.close()
@@ -473,8 +468,7 @@ class Word2Vec:
             "final_loss": self.loss_history[-1] if self.loss_history else float("nan"),
             "workers": 1 if self.softmax else self.workers,
         }
-        for cb in callbacks:
-            getattr(cb, "on_train_end", lambda m: None)(self)
+        _notify(callbacks, "on_train_end", self)
         return trained, raw
 
     def _check_finite(self, mean_loss: float, alpha: float, end_alpha: float = 0.0) -> None:
@@ -594,6 +588,17 @@ class Word2Vec:
         mode = "sg" if self.sg else "cbow"
         obj = "softmax" if self.softmax else "+".join(x for x, on in (("hs", self.hs), (f"ns{self.negative}", self.negative)) if on)
         return f"Word2Vec<vocab={n}, vector_size={self.vector_size}, {mode}, {obj}, window={self.window}>"
+
+
+_CALLBACK_EVENTS = ("on_train_begin", "on_epoch_begin", "on_epoch_end", "on_train_end")
+
+
+def _notify(callbacks: Sequence[Any], event: str, model: Word2Vec) -> None:
+    """Call ``event`` (one of _CALLBACK_EVENTS) on every callback that defines it, on this thread."""
+    for cb in callbacks:
+        method = getattr(cb, event, None)
+        if method is not None:
+            method(model)
 
 
 def _check_run_state(state: Any, path: Path) -> dict | None:
