@@ -208,6 +208,18 @@ def test_sigmoid_tables_interpolation_error_below_1e5():
     np.testing.assert_allclose(got[outside, 1], exact_logsig[outside], rtol=1e-12)  # exact beyond the table
 
 
+def test_vector_exp_relative_error_and_clamp():
+    x = np.concatenate([np.linspace(-100.0, 0.0, 200_001), -np.logspace(-8, 0, 1001), [0.0, -87.0, -87.5, -1e30]])
+    x = x.astype(np.float32)
+    got = np.array([kernels._exp_nonpositive(np.float32(v)) for v in x[::50]] + [kernels._exp_nonpositive(v) for v in x[-4:]])
+    xs = np.concatenate([x[::50], x[-4:]]).astype(np.float64)
+    inside = xs >= -87.0
+    rel = np.abs(got[inside] - np.exp(xs[inside])) / np.exp(xs[inside])
+    assert np.all(rel < 3e-7 + 1e-7 * np.abs(xs[inside]))
+    assert got[np.flatnonzero(xs == 0.0)[0]] == 1.0
+    assert np.all((got[~inside] > 0) & (got[~inside] <= np.exp(-86.9)))  # clamped: tiny, never 0 or nan
+
+
 # ----------------------------------------------------------------------------- update_outputs (shared core)
 
 
@@ -460,15 +472,20 @@ def test_softmax_batch_step_equals_reference(vocab, sg, cbow_mean):
     w_in, U = w.w_in.copy(), w.w_ns.copy()
     C0, U0 = w_in.astype(np.float64), U.astype(np.float64)
     n = len(centers)
-    H = np.empty((n, d), dtype=np.float32)
-    kernels.gather_hidden(w_in, sg, bool(cbow_mean), centers, ctx_off, contexts, 0, n, H)
+    in_off, tg_off = np.empty(n + 1, np.int64), np.empty(n + 1, np.int64)
+    inputs, targets = np.empty(len(contexts) + n, np.int32), np.empty(len(contexts) + n, np.int32)
+    r = kernels.softmax_rows(sg, centers, ctx_off, contexts, 0, n, in_off, inputs, tg_off, targets)
+    assert r == (len(set(centers.tolist())) if sg else n)  # skip-gram merges windows sharing a center
+    H = np.empty((r, d), dtype=np.float32)
+    kernels.gather_hidden(w_in, bool(cbow_mean), in_off, inputs, r, H)
     P = H @ U.T
-    P = np.exp(P - P.max(axis=1, keepdims=True))
-    P = (P / P.sum(axis=1, keepdims=True)).astype(np.float32)
-    loss = kernels.softmax_gradient(P, sg, centers, ctx_off, contexts, 0, n, alpha)
+    half = r // 2  # two calls on row ranges, as two threads share a batch
+    row_max = P.max(axis=1)
+    loss = kernels.softmax_gradient(P, row_max, tg_off, targets, 0, half, alpha)
+    loss += kernels.softmax_gradient(P, row_max, tg_off, targets, half, r, alpha)
     dH, dU = P @ U, P.T @ H
     U -= dU
-    kernels.scatter_hidden(w_in, sg, centers, ctx_off, contexts, 0, n, dH)
+    kernels.scatter_hidden(w_in, in_off, inputs, r, dH)
 
     word2ind = {i: i for i in range(V)}  # the reference takes "words"; ours are indices
     ref_loss, grad_C, grad_U = 0.0, np.zeros_like(C0), np.zeros_like(U0)

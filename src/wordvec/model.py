@@ -41,7 +41,13 @@ logger = logging.getLogger(__name__)
 
 FORMAT = "wordvec-model"
 FORMAT_VERSION = 1
-SOFTMAX_BATCH = 512
+#: Exact softmax: a mini-batch holds at most SOFTMAX_WINDOWS windows and SOFTMAX_STEP / alpha
+#: (input, target) pairs. Every update of a batch is computed before any is applied, so a word
+#: frequent in the batch gets the sum of many gradients at once; on SST, batches with
+#: alpha x pairs around 150 diverged (window 10 at alpha 0.025, window 5 at 0.05) and 100 trained
+#: like smaller batches (docs/benchmarks.md).
+SOFTMAX_STEP = 100.0
+SOFTMAX_WINDOWS = 1024
 
 
 def default_workers() -> int:
@@ -212,7 +218,7 @@ class Word2Vec:
         matrices = 1 + bool(self.negative) + bool(self.hs) + bool(self.softmax)
         need = matrices * n_words * self.vector_size * 4
         if self.softmax:
-            need += SOFTMAX_BATCH * n_words * 4 * 2
+            need += SOFTMAX_WINDOWS * n_words * 4 + n_words * self.vector_size * 4
         try:
             avail = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
         except (ValueError, OSError, AttributeError):  # pragma: no cover
@@ -830,47 +836,67 @@ class _Run:
             raise errors[0]
 
     def _softmax_epoch(self) -> None:
-        """Exact softmax in mini-batches of SOFTMAX_BATCH windows: logits = H U^T and the
-        gradients G U, G^T H as BLAS matrix products (multi-threaded, GIL released)."""
+        """Exact softmax in mini-batches (at most SOFTMAX_WINDOWS windows, SOFTMAX_STEP / alpha pairs)
+        laid out as rows by ``kernels.softmax_rows``: logits = H U^T, then G U and G^T H as BLAS
+        products (threaded, GIL released); the row-wise softmax, loss and G by
+        ``kernels.softmax_gradient``, the batch's rows shared among ``workers`` threads."""
+        from concurrent.futures import ThreadPoolExecutor
+
         model = self.model
         U = model.syn1_softmax
         w_in = model.wv.vectors
         V, d = U.shape
-        B = SOFTMAX_BATCH
+        B = SOFTMAX_WINDOWS
         H = np.empty((B, d), dtype=np.float32)
         P = np.empty((B, V), dtype=np.float32)
         dH = np.empty((B, d), dtype=np.float32)
         dU = np.empty((V, d), dtype=np.float32)
+        row_max = np.empty(B, dtype=np.float32)
+        in_off = np.empty(B + 1, dtype=np.int64)
+        tg_off = np.empty(B + 1, dtype=np.int64)
+        max_pairs = max(1, int(SOFTMAX_STEP / max(self.state["alpha0"], 1e-9)))
+        inputs = np.empty(B * 2 * model.window, dtype=np.int32)
+        targets = np.empty_like(inputs)
         sg = bool(model.sg)
+        mean = bool(model.cbow_mean)
         rng = model._rng[0]
         p_ = self.state["partial"]
-        for job, after in self.jobs(self.state["position"]):
-            ids, offsets, raw = self.encode(job)
-            centers, ctx_off, contexts = kernels.softmax_examples(ids, offsets, self.tables, self.cfg, rng)
-            a0, a1 = self.reserve(len(ids))
-            n = len(centers)
-            loss = 0.0
-            for e0 in range(0, n, B):
-                e1 = min(n, e0 + B)
-                m = e1 - e0
-                alpha = a0 + (a1 - a0) * (e0 / max(n, 1))
-                h, p, dh = H[:m], P[:m], dH[:m]
-                kernels.gather_hidden(w_in, sg, bool(model.cbow_mean), centers, ctx_off, contexts, e0, e1, h)
-                np.dot(h, U.T, out=p)
-                p -= p.max(axis=1, keepdims=True)
-                np.exp(p, out=p)
-                p /= p.sum(axis=1, keepdims=True)
-                loss += kernels.softmax_gradient(p, sg, centers, ctx_off, contexts, e0, e1, alpha)
-                np.dot(p, U, out=dh)
-                np.dot(p.T, h, out=dU)
-                U -= dU
-                kernels.scatter_hidden(w_in, sg, centers, ctx_off, contexts, e0, e1, dh)
-            p_[0] += loss
-            p_[1] += float(ctx_off[-1] if sg else n)
-            self.account(raw, len(ids), n)
-            self.state["position"] = after
-            if not math.isfinite(loss) or self.interrupt.flag.is_set():
-                break
+        n_threads = max(1, min(model.workers, B))
+
+        def gradient(rows: tuple[int, int], p: np.ndarray, alpha: float) -> float:
+            return kernels.softmax_gradient(p, row_max, tg_off, targets, rows[0], rows[1], alpha)
+
+        # Overflow shows as a non-finite loss, reported by the caller as divergence.
+        with ThreadPoolExecutor(n_threads, thread_name_prefix="wordvec-softmax") as pool, np.errstate(over="ignore", invalid="ignore"):
+            for job, after in self.jobs(self.state["position"]):
+                ids, offsets, raw = self.encode(job)
+                centers, ctx_off, contexts = kernels.softmax_examples(ids, offsets, self.tables, self.cfg, rng)
+                a0, a1 = self.reserve(len(ids))
+                n = len(centers)
+                loss = 0.0
+                e1 = 0
+                while e1 < n:
+                    e0 = e1
+                    e1 = int(np.searchsorted(ctx_off, ctx_off[e0] + max_pairs, side="right")) - 1
+                    e1 = min(n, e0 + B, max(e1, e0 + 1))
+                    alpha = a0 + (a1 - a0) * (e0 / max(n, 1))
+                    r = kernels.softmax_rows(sg, centers, ctx_off, contexts, e0, e1, in_off, inputs, tg_off, targets)
+                    h, p, dh = H[:r], P[:r], dH[:r]
+                    kernels.gather_hidden(w_in, mean, in_off, inputs, r, h)
+                    np.dot(h, U.T, out=p)  # logits (r, V)
+                    np.max(p, axis=1, out=row_max[:r])
+                    bounds = [r * t // n_threads for t in range(n_threads + 1)]
+                    loss += sum(pool.map(gradient, zip(bounds[:-1], bounds[1:]), [p] * n_threads, [alpha] * n_threads))
+                    np.dot(p, U, out=dh)  # (r, d)
+                    np.dot(p.T, h, out=dU)  # (V, d)
+                    U -= dU
+                    kernels.scatter_hidden(w_in, in_off, inputs, r, dh)
+                p_[0] += loss
+                p_[1] += float(ctx_off[-1] if sg else n)
+                self.account(raw, len(ids), n)
+                self.state["position"] = after
+                if not math.isfinite(loss) or self.interrupt.flag.is_set():
+                    break
 
     def close(self) -> None:
         if self.bar is not None:

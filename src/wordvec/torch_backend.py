@@ -67,7 +67,7 @@ NEGATIVE_GROUP = 8
 SOFTMAX_ELEMENTS = 1 << 25
 #: Most pairs in an exact-softmax batch: every row of its output matrix moves at each batch by
 #: the sum of the batch's gradients, and 16384 pairs diverge at alpha = 0.025 (the numba
-#: engine's batches of 512 windows hold about 3000).
+#: engine's hold at most 100 / alpha: 4000 at 0.025).
 SOFTMAX_PAIRS = 4096
 #: Corpus chunks whose windows the data thread prepares ahead of the device.
 PREFETCH = 4
