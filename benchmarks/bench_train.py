@@ -66,7 +66,7 @@ def run_wordvec(corpus: Path, a, workers: int) -> tuple[float, float, object]:
 
     model = Word2Vec(
         vector_size=a.dim, window=a.window, min_count=a.min_count, sample=a.sample, sg=a.sg, hs=a.hs,
-        negative=a.negative, epochs=a.epochs, workers=workers, seed=a.seed, softmax=a.softmax,
+        negative=a.negative, epochs=a.epochs, workers=workers, seed=a.seed, softmax=a.softmax, alpha=a.alpha,
         shared_negatives=not a.per_pair_negatives,
     )
     t0 = time.perf_counter()
@@ -86,7 +86,7 @@ def run_gensim(corpus: Path, a, workers: int):
     t0 = time.perf_counter()
     model = GWord2Vec(
         corpus_file=str(corpus), vector_size=a.dim, window=a.window, min_count=a.min_count, sample=a.sample,
-        sg=a.sg, hs=a.hs, negative=a.negative, epochs=a.epochs, workers=workers, seed=a.seed,
+        sg=a.sg, hs=a.hs, negative=a.negative, epochs=a.epochs, workers=workers, seed=a.seed, alpha=a.alpha,
     )
     t2 = time.perf_counter()
     kv = KeyedVectors.from_vectors(list(model.wv.index_to_key), model.wv.vectors.copy())
@@ -105,9 +105,8 @@ def run_c(corpus: Path, a, workers: int):
             str(binary), "-train", str(corpus), "-output", str(out), "-cbow", str(1 - a.sg), "-size", str(a.dim),
             "-window", str(a.window), "-negative", str(a.negative), "-hs", str(a.hs), "-sample", str(a.sample),
             "-threads", str(workers), "-iter", str(a.epochs), "-min-count", str(a.min_count), "-binary", "1",
+            "-alpha", str(a.alpha),  # explicit: the C tool's CBOW default is 0.05
         ]
-        if not a.sg:
-            cmd += ["-alpha", "0.025"]  # same starting rate as gensim / wordvec (the C tool's CBOW default is 0.05)
         t0 = time.perf_counter()
         subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL)
         t2 = time.perf_counter()
@@ -130,6 +129,7 @@ def main() -> None:
     p.add_argument("--min-count", type=int, default=5)
     p.add_argument("--sample", type=float, default=1e-3)
     p.add_argument("--epochs", type=int, default=5)
+    p.add_argument("--alpha", type=float, default=0.025, help="starting learning rate, for every tool")
     p.add_argument("--seed", type=int, default=1)
     p.add_argument("--json", type=Path, help="also write the results as JSON")
     a = p.parse_args()

@@ -108,7 +108,7 @@ class Replay:
     def __init__(self, weights: kernels.Weights, tables: kernels.Tables, cfg: np.ndarray, state: int) -> None:
         self.w_in, self.w_ns, self.w_hs = (w.astype(np.float64) for w in weights)
         self.tables = tables
-        self.sg, self.window, self.negative, self.hs, self.mean, self.shared = (int(c) for c in cfg[: kernels.N_CFG])
+        self.sg, self.window, self.negative, self.hs, self.mean, self.shared = (int(c) for c in cfg[:6])
         self.stream = Stream(state)
         self.loss = self.examples = self.trained = 0.0
         self.pairs = 0  # (input, output row) pairs scored; the kernel's loss is exact to 1e-5 per pair
@@ -165,11 +165,10 @@ class Replay:
         return self
 
 
-def make_cfg(sg=1, window=2, negative=3, hs=0, cbow_mean=1, shared=1) -> np.ndarray:
+def make_cfg(sg=1, window=2, negative=3, hs=0, cbow_mean=1, shared=1, lookahead=2) -> np.ndarray:
     cfg = np.zeros(kernels.N_CFG, dtype=np.int64)
-    cfg[[kernels.SG, kernels.WINDOW, kernels.NEGATIVE, kernels.HS, kernels.CBOW_MEAN, kernels.SHARED_NEGATIVES]] = (
-        sg, window, negative, hs, cbow_mean, shared,
-    )
+    cfg[[kernels.SG, kernels.WINDOW, kernels.NEGATIVE, kernels.HS, kernels.CBOW_MEAN, kernels.SHARED_NEGATIVES,
+         kernels.LOOKAHEAD]] = (sg, window, negative, hs, cbow_mean, shared, lookahead)
     return cfg
 
 
@@ -302,6 +301,7 @@ CONFIGS = {
     "sg-ns-per-pair": dict(sg=1, negative=3, shared=0),
     "sg-hs": dict(sg=1, negative=0, hs=1),
     "sg-hs+ns": dict(sg=1, negative=2, hs=1, shared=0),
+    "sg-hs+ns-shared": dict(sg=1, negative=2, hs=1, shared=1),
     "cbow-mean-ns": dict(sg=0, negative=3, cbow_mean=1),
     "cbow-sum-ns": dict(sg=0, negative=3, cbow_mean=0),
     "cbow-mean-hs": dict(sg=0, negative=0, hs=1),
@@ -335,6 +335,25 @@ def test_train_chunk_equals_reference_replay(vocab, name, sample):
         assert replay.distinct > 0  # the reference step itself was compared
     if sample:
         assert replay.trained < len(ids)  # subsampling dropped some words
+
+
+@pytest.mark.parametrize("name", list(CONFIGS))
+def test_prefetching_changes_nothing(vocab, name):
+    """The lookahead only prefetches rows: results are bit-identical with and without it."""
+    tables = make_tables(vocab, 0.02, hs=bool(CONFIGS[name].get("hs")))
+    ids, offsets = random_chunk(vocab, seed=3)
+    out = []
+    for lookahead in (0, 1, 3):
+        weights = random_weights(len(vocab), 8, seed=5)
+        rng = kernels.rng_state(7, 0)
+        stats_ = np.zeros(kernels.N_STATS)
+        kernels.train_chunk(ids, offsets, weights, tables, make_cfg(**CONFIGS[name], lookahead=lookahead), 0.05, 0.01, rng, stats_)
+        out.append((weights, int(rng[0]), stats_))
+    for weights, state, stats_ in out[1:]:
+        assert state == out[0][1]
+        assert np.array_equal(stats_, out[0][2])
+        for a, b in zip(weights, out[0][0]):
+            assert np.array_equal(a, b)
 
 
 @pytest.mark.parametrize(

@@ -47,6 +47,8 @@ FORMAT_VERSION = 1
 #: alpha x pairs around 150 diverged (window 10 at alpha 0.025, window 5 at 0.05) and 100 trained
 #: like smaller batches (docs/benchmarks.md).
 SOFTMAX_STEP = 100.0
+#: Windows ahead whose output rows the kernels prefetch (0: none).
+LOOKAHEAD = 2
 SOFTMAX_WINDOWS = 1024
 
 
@@ -353,6 +355,7 @@ class Word2Vec:
         cfg[kernels.HS] = self.hs
         cfg[kernels.CBOW_MEAN] = self.cbow_mean
         cfg[kernels.SHARED_NEGATIVES] = int(bool(self.shared_negatives))
+        cfg[kernels.LOOKAHEAD] = LOOKAHEAD
         return cfg
 
     def train(
