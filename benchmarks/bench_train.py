@@ -129,15 +129,19 @@ def main() -> None:
     p.add_argument("--min-count", type=int, default=5)
     p.add_argument("--sample", type=float, default=1e-3)
     p.add_argument("--epochs", type=int, default=5)
-    p.add_argument("--alpha", type=float, default=0.025, help="starting learning rate, for every tool")
+    p.add_argument("--alpha", type=float, default=None,
+                   help="starting learning rate, given to every tool (default: wordvec's and word2vec.c's, "
+                        "0.025 for skip-gram, 0.05 for CBOW)")
     p.add_argument("--seed", type=int, default=1)
     p.add_argument("--json", type=Path, help="also write the results as JSON")
     a = p.parse_args()
 
+    if a.alpha is None:
+        a.alpha = 0.025 if a.sg else 0.05
     corpus = plain_corpus(a.corpus)
     words = count_words(corpus)
     print(f"corpus {a.corpus.name}: {words:,} words; sg={a.sg} hs={a.hs} negative={a.negative} softmax={a.softmax} "
-          f"dim={a.dim} window={a.window} sample={a.sample} epochs={a.epochs} min_count={a.min_count}", flush=True)
+          f"dim={a.dim} window={a.window} sample={a.sample} epochs={a.epochs} min_count={a.min_count} alpha={a.alpha}", flush=True)
     rows = []
     for workers in a.workers:
         for tool in a.tools:

@@ -45,7 +45,7 @@ TRAIN_DEFAULTS = {
     "min_count": 5,
     "sample": 1e-3,
     "negative": 5,
-    "alpha": 0.025,
+    "alpha": None,
     "min_alpha": 0.0001,
     "epochs": 5,
     "seed": 1,
@@ -639,7 +639,8 @@ def build_parser() -> argparse.ArgumentParser:
         t.add_argument("--sample", type=float, default=d["sample"], metavar="T",
                        help="subsampling threshold for frequent words (default %(default)s; 0 disables)"),
         t.add_argument("--alpha", type=float, default=d["alpha"], metavar="A",
-                       help="initial learning rate, decaying linearly to --min-alpha (default %(default)s)"),
+                       help="initial learning rate, decaying linearly to --min-alpha (default 0.025 with --sg, "
+                            "0.05 for CBOW, as word2vec.c)"),
         t.add_argument("--min-alpha", type=float, default=d["min_alpha"], metavar="A",
                        help="final learning rate (default %(default)s)"),
         t.add_argument("--seed", type=int, default=d["seed"], help="random seed (default %(default)s)"),
