@@ -274,3 +274,51 @@ def test_count_text_counts_tokens_and_lines(tmp_path):
     tokens = data.decode().split()
     assert counter.counts == Counter(tokens)
     assert counter.raw_word_count == len(tokens) and counter.n_sentences == data.count(b"\n")
+
+
+def first_occurrence_counts(data: bytes) -> list[tuple[str, int]]:
+    """Counter of the tokens (bytes.split rule) in order of first occurrence, decoded."""
+    return list(Counter(t.decode("utf-8") for t in data.split()).items())
+
+
+@given(
+    st.lists(st.tuples(st.sampled_from(_PIECES), st.sampled_from(_SEPARATORS)), max_size=80),
+    st.integers(1, 3),
+    st.sampled_from([64, 4096]),
+)
+@settings(max_examples=100, deadline=None)
+def test_compiled_count_equals_a_sequential_python_count(tmp_path_factory, parts, workers, block_bytes):
+    data = "".join(a + b for a, b in parts).encode("utf-8")
+    path = tmp_path_factory.mktemp("c") / "c.txt"
+    path.write_bytes(data)
+    counter = VocabCounter()
+    count_text(TextBlocks(path, block_bytes=block_bytes), counter, workers=workers)
+    assert list(counter.counts.items()) == first_occurrence_counts(data)  # same words, counts and order
+    assert counter.raw_word_count == len(data.split()) and counter.n_sentences == data.count(b"\n")
+
+
+@pytest.mark.parametrize("workers", [1, 2, 4])
+def test_compiled_count_grows_past_its_initial_tables(tmp_path, workers):
+    """100,000 distinct words (the tables start at 32,768) and a 300 kB token."""
+    rng = np.random.default_rng(0)
+    words = [f"w{i}é" for i in rng.permutation(100_000)]
+    lines = [" ".join(words[i:i + 50]) for i in range(0, len(words), 50)]
+    lines.insert(700, "x" * 300_000)
+    lines += [" ".join(words[:5000])] * 3
+    data = ("\n".join(lines) + "\n").encode("utf-8")
+    path = tmp_path / "big.txt"
+    path.write_bytes(data)
+    counter = VocabCounter()
+    count_text(TextBlocks(path, block_bytes=1 << 16), counter, workers=workers)
+    assert list(counter.counts.items()) == first_occurrence_counts(data)
+    assert counter.counts["x" * 300_000] == 1 and counter.counts[words[0]] == 4
+
+
+def test_count_with_max_vocab_size_prunes_like_word2vec_c(tmp_path):
+    data = b"a a a b b c d e\n" * 3
+    path = tmp_path / "p.txt"
+    path.write_bytes(data)
+    counter = VocabCounter(max_vocab_size=3)
+    count_text(TextBlocks(path), counter, workers=2)
+    assert counter.pruned_words > 0 and set(counter.counts) <= {"a", "b", "c", "d", "e"}
+    assert len(counter.counts) <= 3 and counter.counts["a"] == 9

@@ -9,9 +9,9 @@ text8-style file of one 100M-character line trains in bounded memory.
 Text files (plain, gzip or bzip2, detected from their first bytes) are read in binary blocks cut
 at a newline (or, in a line longer than the block, at the last whitespace); tokens are runs of
 bytes other than ASCII whitespace (space, \\t, \\n, \\v, \\f, \\r: so Windows line endings work).
-Bytes that are not valid UTF-8 are replaced by U+FFFD and counted. Encoding a block is a compiled
-loop over its bytes with a hash table of the vocabulary (no Python per word), run by the training
-threads without the GIL.
+Bytes that are not valid UTF-8 are replaced by U+FFFD and counted. Counting the vocabulary and
+encoding a block are compiled loops over the bytes with hash tables (no Python per word), run by
+worker threads without the GIL.
 """
 from __future__ import annotations
 
@@ -20,6 +20,8 @@ import gzip
 import io
 import itertools
 import os
+import queue
+import threading
 import zlib
 from collections import Counter
 from pathlib import Path
@@ -29,7 +31,7 @@ import numba
 import numpy as np
 
 from .errors import CorpusError
-from .vocab import VocabCounter, fnv1a
+from .vocab import VocabCounter, _build_hash_table, fnv1a
 
 BLOCK_BYTES = 1 << 18
 MAX_TOKEN_BYTES = 1 << 24
@@ -119,16 +121,199 @@ def _last_boundary(buf: bytes) -> int:
     return ws + 1 if ws >= 0 else -1
 
 
-def count_text(blocks: TextBlocks, counter: VocabCounter) -> None:
-    """Count the tokens and sentences of a text corpus into ``counter`` (keys become str).
+def count_text(blocks: Iterable[bytes], counter: VocabCounter, workers: int = 1) -> None:
+    """Count the tokens and sentences (newlines) of a text corpus into ``counter`` (str keys in
+    order of first occurrence, as a sequential count would insert them).
 
-    Tokens are counted as bytes (C speed) and decoded once per distinct word at the end; the
-    blocks are valid UTF-8, so decoding is one-to-one."""
-    for block in blocks:
-        tokens = block.split()
-        counter.update(tokens, len(tokens))
-        counter.n_sentences += block.count(b"\n")
-    counter.counts = Counter({k.decode("utf-8"): v for k, v in counter.counts.items()})
+    Without max_vocab_size the blocks are counted by compiled code on ``workers`` threads, each
+    into its own hash table (:class:`_WordTable`), merged at the end; with it, word2vec.c's
+    pruning needs one running count, taken in Python (bytes keys, decoded once at the end)."""
+    if counter.max_vocab_size is not None:
+        for block in blocks:
+            tokens = block.split()
+            counter.update(tokens, len(tokens))
+            counter.n_sentences += block.count(b"\n")
+        counter.counts = Counter({k.decode("utf-8"): v for k, v in counter.counts.items()})
+        return
+    n = max(1, int(workers))
+    tables = [_WordTable() for _ in range(n)]
+    if n == 1:
+        for i, block in enumerate(blocks):
+            tables[0].add_block(block, i)
+    else:
+        _count_threaded(blocks, tables)
+    table = tables[0]
+    for other in tables[1:]:
+        table.merge(other)
+    counter.raw_word_count += sum(t.tokens for t in tables)
+    counter.n_sentences += sum(t.newlines for t in tables)
+    counter.counts.update(table.counts())
+
+
+def _count_threaded(blocks: Iterable[bytes], tables: list["_WordTable"]) -> None:
+    jobs: queue.Queue = queue.Queue(maxsize=2 * len(tables))
+    errors: list[BaseException] = []
+
+    def work(table: "_WordTable") -> None:
+        while (job := jobs.get()) is not None:
+            if not errors:
+                try:
+                    table.add_block(*job)
+                except BaseException as e:  # noqa: BLE001 - re-raised on the calling thread
+                    errors.append(e)
+
+    threads = [threading.Thread(target=work, args=(t,), daemon=True, name="wordvec-count") for t in tables]
+    for t in threads:
+        t.start()
+    try:
+        for i, block in enumerate(blocks):
+            if errors:
+                break
+            jobs.put((block, i))
+    finally:
+        for _ in threads:
+            jobs.put(None)
+        for t in threads:
+            t.join()
+    if errors:
+        raise errors[0]
+
+
+class _WordTable:
+    """Distinct words (bytes in one arena), their counts and first occurrences, with an
+    open-addressing hash table (FNV-1a, linear probing, at most half full) over them.
+
+    The compiled loops stop where an array is full; Python grows it and lets them go on."""
+
+    def __init__(self) -> None:
+        self.n = 0
+        self.tokens = 0
+        self.newlines = 0
+        self.table = np.full(1 << 16, -1, dtype=np.int32)
+        self.word_bytes = np.empty(1 << 18, dtype=np.uint8)
+        self.offsets = np.zeros((1 << 15) + 1, dtype=np.int64)
+        self.count = np.zeros(1 << 15, dtype=np.int64)
+        self.first = np.zeros(1 << 15, dtype=np.int64)
+
+    def _arrays(self) -> tuple[np.ndarray, ...]:
+        return self.table, self.word_bytes, self.offsets, self.count, self.first
+
+    def add_block(self, block: bytes, index: int) -> None:
+        """Count the tokens of one block; first occurrences are keyed index * 2**32 + offset."""
+        buf = np.frombuffer(block, dtype=np.uint8)
+        pos = 0
+        while True:
+            pos, self.n, tokens, newlines = _count_tokens(buf, pos, np.int64(index) << 32, *self._arrays(), self.n)
+            self.tokens += tokens
+            self.newlines += newlines
+            if pos >= buf.shape[0]:
+                return
+            self._grow(1, MAX_TOKEN_BYTES if buf.shape[0] > MAX_TOKEN_BYTES else buf.shape[0])
+
+    def merge(self, other: "_WordTable") -> None:
+        """Add ``other``'s words into this table (counts summed, first occurrence the earlier)."""
+        self._grow(other.n, int(other.offsets[other.n]))
+        self.n = _merge_words(*self._arrays(), self.n, other.word_bytes, other.offsets, other.count, other.first, other.n)
+
+    def counts(self) -> dict[str, int]:
+        """{word: count} in order of first occurrence."""
+        raw = self.word_bytes[: self.offsets[self.n]].tobytes()
+        o = self.offsets.tolist()
+        c = self.count.tolist()
+        return {raw[o[i] : o[i + 1]].decode("utf-8"): c[i] for i in np.argsort(self.first[: self.n], kind="stable").tolist()}
+
+    def _grow(self, words: int, n_bytes: int) -> None:
+        """Make room for ``words`` more words of ``n_bytes`` bytes in all."""
+        need_words = self.n + words + 1
+        if need_words > self.count.shape[0]:
+            size = max(2 * self.count.shape[0], need_words)
+            self.offsets = _resized(self.offsets, size + 1)
+            self.count = _resized(self.count, size)
+            self.first = _resized(self.first, size)
+        need_bytes = int(self.offsets[self.n]) + n_bytes
+        if need_bytes > self.word_bytes.shape[0]:
+            self.word_bytes = _resized(self.word_bytes, max(2 * self.word_bytes.shape[0], need_bytes))
+        if 2 * need_words > self.table.shape[0]:
+            size = 1 << (2 * need_words).bit_length()
+            self.table = _build_hash_table(self.word_bytes, self.offsets[: self.n + 1], size)
+
+
+def _resized(a: np.ndarray, size: int) -> np.ndarray:
+    out = np.zeros(size, dtype=a.dtype)
+    out[: a.shape[0]] = a
+    return out
+
+
+@numba.njit(inline="always")
+def _find_or_add(src, start, stop, table, word_bytes, offsets, n):
+    """Index of the word src[start:stop] in the table, adding it as word n if new; returns
+    (index, new word count). The caller guarantees room for one more word."""
+    mask = np.uint64(table.shape[0] - 1)
+    length = stop - start
+    slot = fnv1a(src, start, stop) & mask
+    while True:
+        w = table[slot]
+        if w < 0:
+            break
+        ws = offsets[w]
+        if offsets[w + 1] - ws == length:
+            same = True
+            for k in range(length):
+                if word_bytes[ws + k] != src[start + k]:
+                    same = False
+                    break
+            if same:
+                return w, n
+        slot = (slot + np.uint64(1)) & mask
+    table[slot] = n
+    base = offsets[n]
+    for k in range(length):
+        word_bytes[base + k] = src[start + k]
+    offsets[n + 1] = base + length
+    return n, n + 1
+
+
+@numba.njit(nogil=True, cache=True)
+def _count_tokens(buf, pos, key, table, word_bytes, offsets, count, first, n):
+    """Count the tokens of buf[pos:] (uint8); stops before a token that might not fit (then
+    pos < len(buf)). Returns (pos, distinct words, tokens, newlines) counted by this call."""
+    end = buf.shape[0]
+    tokens = 0
+    newlines = 0
+    while pos < end:
+        c = buf[pos]
+        if _is_space(c):
+            newlines += c == 10
+            pos += 1
+            continue
+        stop = pos
+        while stop < end and not _is_space(buf[stop]):
+            stop += 1
+        if 2 * (n + 2) > table.shape[0] or n + 2 > count.shape[0] or offsets[n] + stop - pos > word_bytes.shape[0]:
+            break
+        w, n2 = _find_or_add(buf, pos, stop, table, word_bytes, offsets, n)
+        if n2 > n:
+            count[w] = 0
+            first[w] = key + pos
+            n = n2
+        count[w] += 1
+        tokens += 1
+        pos = stop
+    return pos, n, tokens, newlines
+
+
+@numba.njit(nogil=True, cache=True)
+def _merge_words(table, word_bytes, offsets, count, first, n, o_bytes, o_offsets, o_count, o_first, o_n):
+    """Add the o_n words of another table; returns the new word count (room is guaranteed)."""
+    for i in range(o_n):
+        w, n2 = _find_or_add(o_bytes, o_offsets[i], o_offsets[i + 1], table, word_bytes, offsets, n)
+        if n2 > n:
+            count[w] = 0
+            first[w] = o_first[i]
+            n = n2
+        count[w] += o_count[i]
+        first[w] = min(first[w], o_first[i])
+    return n
 
 
 def count_sentences(sentences: Iterable[list[str]], counter: VocabCounter) -> None:

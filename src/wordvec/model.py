@@ -262,7 +262,7 @@ class Word2Vec:
         counter = VocabCounter(self.max_vocab_size)
         t0 = time.perf_counter()
         if kind == "file":
-            count_text(corpus, counter)
+            count_text(corpus, counter, self.workers)
             invalid = corpus.invalid_bytes
         else:
             count_sentences(corpus, counter)
@@ -316,14 +316,14 @@ class Word2Vec:
         w_in[old:] = (rng.random((n - old, d), dtype=np.float32) - 0.5) / d
 
         def grow(m: np.ndarray, rows: int, on: bool) -> np.ndarray:
-            out = np.zeros((rows if on else 0, d), dtype=np.float32)
+            out = _zeros((rows if on else 0, d))
             if on and old and m.shape[0]:
                 out[: min(m.shape[0], rows)] = m[: min(m.shape[0], rows)]
             return out
 
         self.syn1neg = grow(self.syn1neg, n, bool(self.negative))
         # Huffman inner nodes change with the counts: the tree (and syn1) is rebuilt on update.
-        self.syn1 = np.zeros((n - 1 if self.hs else 0, d), dtype=np.float32)
+        self.syn1 = _zeros((n - 1 if self.hs else 0, d))
         self.syn1_softmax = grow(self.syn1_softmax, n, bool(self.softmax))
         self.vocab = vocab
         self.wv = KeyedVectors.from_vectors(vocab.words, w_in, counts=vocab.counts)
@@ -606,6 +606,14 @@ class Word2Vec:
 
 
 _CALLBACK_EVENTS = ("on_train_begin", "on_epoch_begin", "on_epoch_end", "on_train_end")
+
+
+def _zeros(shape: tuple[int, int]) -> np.ndarray:
+    """float32 zeros in memory numpy allocates (and advises as huge pages, which suits the
+    random row reads of training) rather than np.zeros' calloc pages, which it does not."""
+    out = np.empty(shape, dtype=np.float32)
+    out.fill(0.0)
+    return out
 
 
 def _notify(callbacks: Sequence[Any], event: str, model: Word2Vec) -> None:
