@@ -329,9 +329,6 @@ def train_chunk(ids, offsets, weights, tables, cfg, alpha0, alpha1, rng, stats):
                     if early:
                         for j in range(n_noise[nxt]):
                             _prefetch_row(w_ns[noise[nxt, j]])
-                    if hs:
-                        for j in range(tables.code_lengths[sent[nxt]]):
-                            _prefetch_row(w_hs[tables.points[sent[nxt], j]])
             else:
                 lo, hi, state = _window(pos, n, window, state)
             b = 0
