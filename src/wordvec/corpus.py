@@ -245,16 +245,17 @@ def _resized(a: np.ndarray, size: int) -> np.ndarray:
 
 
 @numba.njit(inline="always")
-def _find_or_add(src, start, stop, table, word_bytes, offsets, n):
-    """Index of the word src[start:stop] in the table, adding it as word n if new; returns
-    (index, new word count). The caller guarantees room for one more word."""
+def _lookup(src, start, stop, table, word_bytes, offsets):
+    """(slot, index) of the word src[start:stop] in an open-addressing table over the words
+    word_bytes[offsets[i]:offsets[i+1]] (FNV-1a, linear probing); index -1 and the empty slot
+    where it would go if absent."""
     mask = np.uint64(table.shape[0] - 1)
     length = stop - start
     slot = fnv1a(src, start, stop) & mask
     while True:
         w = table[slot]
         if w < 0:
-            break
+            return slot, -1
         ws = offsets[w]
         if offsets[w + 1] - ws == length:
             same = True
@@ -263,13 +264,22 @@ def _find_or_add(src, start, stop, table, word_bytes, offsets, n):
                     same = False
                     break
             if same:
-                return w, n
+                return slot, w
         slot = (slot + np.uint64(1)) & mask
+
+
+@numba.njit(inline="always")
+def _find_or_add(src, start, stop, table, word_bytes, offsets, n):
+    """Index of the word src[start:stop] in the table, adding it as word n if new; returns
+    (index, new word count). The caller guarantees room for one more word."""
+    slot, w = _lookup(src, start, stop, table, word_bytes, offsets)
+    if w >= 0:
+        return w, n
     table[slot] = n
     base = offsets[n]
-    for k in range(length):
+    for k in range(stop - start):
         word_bytes[base + k] = src[start + k]
-    offsets[n + 1] = base + length
+    offsets[n + 1] = base + stop - start
     return n, n + 1
 
 
@@ -358,7 +368,6 @@ def encode_text(
     n_sent = 0
     n_raw = 0
     in_sentence = 0
-    mask = np.uint64(table.shape[0] - 1)
     i = 0
     while i < n:
         c = buf[i]
@@ -382,24 +391,10 @@ def encode_text(
                 offsets[n_sent] = n_ids
             in_sentence = 0
         in_sentence += 1
-        length = i - start
-        slot = fnv1a(buf, start, i) & mask
-        while True:
-            w = table[slot]
-            if w < 0:
-                break
-            ws = word_offsets[w]
-            if word_offsets[w + 1] - ws == length:
-                same = True
-                for k in range(length):
-                    if word_bytes[ws + k] != buf[start + k]:
-                        same = False
-                        break
-                if same:
-                    ids[n_ids] = w
-                    n_ids += 1
-                    break
-            slot = (slot + np.uint64(1)) & mask
+        w = _lookup(buf, start, i, table, word_bytes, word_offsets)[1]
+        if w >= 0:
+            ids[n_ids] = w
+            n_ids += 1
     if n_ids > offsets[n_sent]:
         n_sent += 1
         offsets[n_sent] = n_ids
