@@ -293,7 +293,7 @@ def train_chunk(ids, offsets, weights, tables, cfg, alpha0, alpha1, rng, stats):
     # these draws depend on no weights, so each sentence's are drawn first, in the same stream
     # order as one loop would, and the rows of window pos + cfg[LOOKAHEAD] are prefetched at pos.
     early = negative > 0 and (shared or not sg)
-    ahead = not (negative > 0 and not early)  # per-pair draws interleave with the windows
+    ahead = early or negative == 0  # per-pair draws interleave with the windows: drawn in the loop
     win_lo = np.empty(max_len, dtype=np.int64)
     win_hi = np.empty(max_len, dtype=np.int64)
     noise = np.empty((max_len if early else 0, negative + 1), dtype=np.int32)
@@ -302,7 +302,6 @@ def train_chunk(ids, offsets, weights, tables, cfg, alpha0, alpha1, rng, stats):
     state = rng[0]
     total = max(1, ids.shape[0])
     w_ns = weights.w_ns
-    w_hs = weights.w_hs
     loss = 0.0
     examples = 0.0
     trained = 0
@@ -362,7 +361,7 @@ def train_chunk(ids, offsets, weights, tables, cfg, alpha0, alpha1, rng, stats):
                 lo_, state = negative_sampling(X, n_in, word, w_ns, negative, False, alpha, dX, g, rows, targets, tables, state)
                 loss += lo_
             if hs:
-                loss += hierarchical_softmax(X, n_in, word, w_hs, alpha, dX, g, targets, tables)
+                loss += hierarchical_softmax(X, n_in, word, weights.w_hs, alpha, dX, g, targets, tables)
             examples += n_in
             if sg:
                 for i in range(b):

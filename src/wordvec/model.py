@@ -50,9 +50,9 @@ CBOW_ALPHA = 0.05
 #: alpha x pairs around 150 diverged (window 10 at alpha 0.025, window 5 at 0.05) and 100 trained
 #: like smaller batches (docs/benchmarks.md).
 SOFTMAX_STEP = 100.0
+SOFTMAX_WINDOWS = 1024
 #: Windows ahead whose output rows the kernels prefetch (0: none).
 LOOKAHEAD = 2
-SOFTMAX_WINDOWS = 1024
 
 
 def default_workers() -> int:
