@@ -15,7 +15,7 @@ from pathlib import Path
 import numpy as np
 from gensim.models import KeyedVectors as GensimKV
 
-from wordvec.keyedvectors import KeyedVectors
+from wordvec.vectors.keyedvectors import KeyedVectors
 
 
 def best_of(fn, repeat: int = 3) -> float:

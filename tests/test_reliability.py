@@ -32,13 +32,17 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from wordvec import cli, corpus, io, kernels, model as model_module
-from wordvec.atomic import atomic_path, atomic_write
+from wordvec.cli import main as cli
+from wordvec.text import corpus
+from wordvec.formats import word2vec as io
+from wordvec.train import kernels
+from wordvec.models import word2vec as model_module
+from wordvec.formats.atomic import atomic_path, atomic_write
 from wordvec.errors import CorpusError, ModelFileError, ParameterError, TrainingError, VectorFormatError, WordvecError
-from wordvec.keyedvectors import KeyedVectors
-from wordvec.model import TrainingInterrupted, Word2Vec
-from wordvec.plotting import plot_loss_history, plot_words
-from wordvec.vocab import VocabCounter, Vocabulary
+from wordvec.vectors.keyedvectors import KeyedVectors
+from wordvec.models.word2vec import TrainingInterrupted, Word2Vec
+from wordvec.plots.figures import plot_loss_history, plot_words
+from wordvec.text.vocab import VocabCounter, Vocabulary
 
 TINY = dict(vector_size=8, min_count=1, epochs=1, workers=1, seed=1)
 ASCII_WHITESPACE = rb"[ \t\n\v\f\r]+"
@@ -146,7 +150,7 @@ def test_invalid_utf8_and_binary_junk_are_replaced_and_counted(tmp_path, caplog)
 BIG_LINE_SCRIPT = r"""
 import resource, sys, zlib
 import numpy as np
-from wordvec.model import Word2Vec
+from wordvec.models.word2vec import Word2Vec
 
 path, small = sys.argv[1], sys.argv[2]
 rng = np.random.default_rng(0)

@@ -11,11 +11,11 @@ from .errors import WordvecError
 def __getattr__(name: str):
     # Lazy so that `import wordvec` stays cheap (numba compiles on first use only).
     if name == "Word2Vec":
-        from .model import Word2Vec
+        from .models.word2vec import Word2Vec
 
         return Word2Vec
     if name == "KeyedVectors":
-        from .keyedvectors import KeyedVectors
+        from .vectors.keyedvectors import KeyedVectors
 
         return KeyedVectors
     raise AttributeError(f"module 'wordvec' has no attribute {name!r}")

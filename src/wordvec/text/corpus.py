@@ -1,0 +1,471 @@
+"""Corpus streaming: raw text files and sentence iterables turned into int32 token-id chunks.
+
+A training chunk is ``(ids int32 (n,), offsets int64 (s+1,), raw_words)``: the in-vocabulary
+token ids of s sentences back to back, sentence j being ids[offsets[j]:offsets[j+1]], and the
+number of tokens read (in vocabulary or not). Words missing from the vocabulary are dropped;
+sentences are cut every ``max_sentence_length`` tokens read (gensim's LineSentence rule), so a
+text8-style file of one 100M-character line trains in bounded memory.
+
+Text files (plain, gzip or bzip2, detected from their first bytes) are read in binary blocks cut
+at a newline (or, in a line longer than the block, at the last whitespace); tokens are runs of
+bytes other than ASCII whitespace (space, \\t, \\n, \\v, \\f, \\r: so Windows line endings work).
+Bytes that are not valid UTF-8 are replaced by U+FFFD and counted. Counting the vocabulary and
+encoding a block are compiled loops over the bytes with hash tables (no Python per word), run by
+worker threads without the GIL.
+"""
+from __future__ import annotations
+
+import bz2
+import gzip
+import io
+import itertools
+import os
+import queue
+import threading
+import zlib
+from collections import Counter
+from pathlib import Path
+from typing import BinaryIO, Iterable, Iterator
+
+import numba
+import numpy as np
+
+from ..errors import CorpusError
+from .vocab import VocabCounter, _build_hash_table, fnv1a
+
+BLOCK_BYTES = 1 << 18
+MAX_TOKEN_BYTES = 1 << 24
+_WHITESPACE = b" \t\n\v\f\r"
+
+
+def open_corpus(path: str | os.PathLike) -> BinaryIO:
+    """Open a corpus file for binary reading, decompressing gzip or bzip2 transparently."""
+    p = Path(path)
+    if not p.exists():
+        raise CorpusError(f"corpus file '{p}' does not exist")
+    if p.is_dir():
+        raise CorpusError(f"corpus path '{p}' is a directory, not a file")
+    try:
+        f = open(p, "rb")
+    except PermissionError:
+        raise CorpusError(f"corpus file '{p}' is not readable (permission denied)") from None
+    except OSError as e:
+        raise CorpusError(f"cannot open corpus file '{p}': {e.strerror or e}") from None
+    magic = f.read(3)
+    f.seek(0)
+    if magic[:2] == b"\x1f\x8b":
+        return gzip.GzipFile(fileobj=f, mode="rb")  # type: ignore[return-value]
+    if magic == b"BZh":
+        return bz2.BZ2File(f, mode="rb")  # type: ignore[return-value]
+    return f
+
+
+class TextBlocks:
+    """Re-iterable blocks of a text file, each ending at a token boundary, valid UTF-8.
+
+    ``invalid_bytes`` counts the replacement characters introduced by the last full pass.
+    """
+
+    def __init__(self, path: str | os.PathLike, block_bytes: int = BLOCK_BYTES) -> None:
+        self.path = Path(path)
+        self.block_bytes = block_bytes
+        self.invalid_bytes = 0
+        with open_corpus(self.path):
+            pass
+
+    def __iter__(self) -> Iterator[bytes]:
+        return self.blocks()
+
+    def blocks(self, start_block: int = 0) -> Iterator[bytes]:
+        """Yield the blocks in order, skipping the first ``start_block`` (for resuming)."""
+        self.invalid_bytes = 0
+        index = 0
+        with open_corpus(self.path) as f:
+            rest = b""
+            while True:
+                try:
+                    data = f.read(self.block_bytes)
+                except (EOFError, OSError, zlib.error) as e:
+                    raise CorpusError(f"corpus file '{self.path}' is truncated or corrupt: {e}") from None
+                if not data:
+                    break
+                buf = rest + data
+                cut = _last_boundary(buf)
+                if cut < 0:
+                    if len(buf) < MAX_TOKEN_BYTES:
+                        rest = buf
+                        continue
+                    cut = len(buf)
+                rest = buf[cut:]
+                if index >= start_block:
+                    yield self._clean(buf[:cut])
+                index += 1
+            if rest and index >= start_block:
+                yield self._clean(rest)
+
+    def _clean(self, block: bytes) -> bytes:
+        if block.isascii():
+            return block
+        text = block.decode("utf-8", "replace")
+        bad = text.count("\ufffd") - block.count("\ufffd".encode())
+        self.invalid_bytes += bad
+        return text.encode("utf-8") if bad else block
+
+
+def _last_boundary(buf: bytes) -> int:
+    """Index just past the last newline, else past the last whitespace byte, else -1."""
+    nl = buf.rfind(b"\n")
+    if nl >= 0:
+        return nl + 1
+    ws = max(buf.rfind(c) for c in (b" ", b"\t", b"\r", b"\v", b"\f"))
+    return ws + 1 if ws >= 0 else -1
+
+
+def count_text(blocks: Iterable[bytes], counter: VocabCounter, workers: int = 1) -> None:
+    """Count the tokens and sentences (newlines) of a text corpus into ``counter`` (str keys in
+    order of first occurrence, as a sequential count would insert them).
+
+    Without max_vocab_size the blocks are counted by compiled code on ``workers`` threads, each
+    into its own hash table (:class:`_WordTable`), merged at the end; with it, word2vec.c's
+    pruning needs one running count, taken in Python (bytes keys, decoded once at the end)."""
+    if counter.max_vocab_size is not None:
+        for block in blocks:
+            tokens = block.split()
+            counter.update(tokens, len(tokens))
+            counter.n_sentences += block.count(b"\n")
+        counter.counts = Counter({k.decode("utf-8"): v for k, v in counter.counts.items()})
+        return
+    n = max(1, int(workers))
+    tables = [_WordTable() for _ in range(n)]
+    if n == 1:
+        for i, block in enumerate(blocks):
+            tables[0].add_block(block, i)
+    else:
+        _count_threaded(blocks, tables)
+    table = tables[0]
+    for other in tables[1:]:
+        table.merge(other)
+    counter.raw_word_count += sum(t.tokens for t in tables)
+    counter.n_sentences += sum(t.newlines for t in tables)
+    counter.counts.update(table.counts())
+
+
+def _count_threaded(blocks: Iterable[bytes], tables: list["_WordTable"]) -> None:
+    jobs: queue.Queue = queue.Queue(maxsize=2 * len(tables))
+    errors: list[BaseException] = []
+
+    def work(table: "_WordTable") -> None:
+        while (job := jobs.get()) is not None:
+            if not errors:
+                try:
+                    table.add_block(*job)
+                except BaseException as e:  # noqa: BLE001 - re-raised on the calling thread
+                    errors.append(e)
+
+    threads = [threading.Thread(target=work, args=(t,), daemon=True, name="wordvec-count") for t in tables]
+    for t in threads:
+        t.start()
+    try:
+        for i, block in enumerate(blocks):
+            if errors:
+                break
+            jobs.put((block, i))
+    finally:
+        for _ in threads:
+            jobs.put(None)
+        for t in threads:
+            t.join()
+    if errors:
+        raise errors[0]
+
+
+class _WordTable:
+    """Distinct words (bytes in one arena), their counts and first occurrences, with an
+    open-addressing hash table (FNV-1a, linear probing, at most half full) over them.
+
+    The compiled loops stop where an array is full; Python grows it and lets them go on."""
+
+    def __init__(self) -> None:
+        self.n = 0
+        self.tokens = 0
+        self.newlines = 0
+        self.table = np.full(1 << 16, -1, dtype=np.int32)
+        self.word_bytes = np.empty(1 << 18, dtype=np.uint8)
+        self.offsets = np.zeros((1 << 15) + 1, dtype=np.int64)
+        self.count = np.zeros(1 << 15, dtype=np.int64)
+        self.first = np.zeros(1 << 15, dtype=np.int64)
+
+    def _arrays(self) -> tuple[np.ndarray, ...]:
+        return self.table, self.word_bytes, self.offsets, self.count, self.first
+
+    def add_block(self, block: bytes, index: int) -> None:
+        """Count the tokens of one block; first occurrences are keyed index * 2**32 + offset."""
+        buf = np.frombuffer(block, dtype=np.uint8)
+        pos = 0
+        while True:
+            pos, self.n, tokens, newlines = _count_tokens(buf, pos, np.int64(index) << 32, *self._arrays(), self.n)
+            self.tokens += tokens
+            self.newlines += newlines
+            if pos >= buf.shape[0]:
+                return
+            self._grow(1, MAX_TOKEN_BYTES if buf.shape[0] > MAX_TOKEN_BYTES else buf.shape[0])
+
+    def merge(self, other: "_WordTable") -> None:
+        """Add ``other``'s words into this table (counts summed, first occurrence the earlier)."""
+        self._grow(other.n, int(other.offsets[other.n]))
+        self.n = _merge_words(*self._arrays(), self.n, other.word_bytes, other.offsets, other.count, other.first, other.n)
+
+    def counts(self) -> dict[str, int]:
+        """{word: count} in order of first occurrence."""
+        raw = self.word_bytes[: self.offsets[self.n]].tobytes()
+        o = self.offsets.tolist()
+        c = self.count.tolist()
+        return {raw[o[i] : o[i + 1]].decode("utf-8"): c[i] for i in np.argsort(self.first[: self.n], kind="stable").tolist()}
+
+    def _grow(self, words: int, n_bytes: int) -> None:
+        """Make room for ``words`` more words of ``n_bytes`` bytes in all."""
+        need_words = self.n + words + 1
+        if need_words > self.count.shape[0]:
+            size = max(2 * self.count.shape[0], need_words)
+            self.offsets = _resized(self.offsets, size + 1)
+            self.count = _resized(self.count, size)
+            self.first = _resized(self.first, size)
+        need_bytes = int(self.offsets[self.n]) + n_bytes
+        if need_bytes > self.word_bytes.shape[0]:
+            self.word_bytes = _resized(self.word_bytes, max(2 * self.word_bytes.shape[0], need_bytes))
+        if 2 * need_words > self.table.shape[0]:
+            size = 1 << (2 * need_words).bit_length()
+            self.table = _build_hash_table(self.word_bytes, self.offsets[: self.n + 1], size)
+
+
+def _resized(a: np.ndarray, size: int) -> np.ndarray:
+    out = np.zeros(size, dtype=a.dtype)
+    out[: a.shape[0]] = a
+    return out
+
+
+@numba.njit(inline="always")
+def _lookup(src, start, stop, table, word_bytes, offsets):
+    """(slot, index) of the word src[start:stop] in an open-addressing table over the words
+    word_bytes[offsets[i]:offsets[i+1]] (FNV-1a, linear probing); index -1 and the empty slot
+    where it would go if absent."""
+    mask = np.uint64(table.shape[0] - 1)
+    length = stop - start
+    slot = fnv1a(src, start, stop) & mask
+    while True:
+        w = table[slot]
+        if w < 0:
+            return slot, -1
+        ws = offsets[w]
+        if offsets[w + 1] - ws == length:
+            same = True
+            for k in range(length):
+                if word_bytes[ws + k] != src[start + k]:
+                    same = False
+                    break
+            if same:
+                return slot, w
+        slot = (slot + np.uint64(1)) & mask
+
+
+@numba.njit(inline="always")
+def _find_or_add(src, start, stop, table, word_bytes, offsets, n):
+    """Index of the word src[start:stop] in the table, adding it as word n if new; returns
+    (index, new word count). The caller guarantees room for one more word."""
+    slot, w = _lookup(src, start, stop, table, word_bytes, offsets)
+    if w >= 0:
+        return w, n
+    table[slot] = n
+    base = offsets[n]
+    for k in range(stop - start):
+        word_bytes[base + k] = src[start + k]
+    offsets[n + 1] = base + stop - start
+    return n, n + 1
+
+
+@numba.njit(nogil=True, cache=True)
+def _count_tokens(buf, pos, key, table, word_bytes, offsets, count, first, n):
+    """Count the tokens of buf[pos:] (uint8); stops before a token that might not fit (then
+    pos < len(buf)). Returns (pos, distinct words, tokens, newlines) counted by this call."""
+    end = buf.shape[0]
+    tokens = 0
+    newlines = 0
+    while pos < end:
+        c = buf[pos]
+        if _is_space(c):
+            newlines += c == 10
+            pos += 1
+            continue
+        stop = pos
+        while stop < end and not _is_space(buf[stop]):
+            stop += 1
+        if 2 * (n + 2) > table.shape[0] or n + 2 > count.shape[0] or offsets[n] + stop - pos > word_bytes.shape[0]:
+            break
+        w, n2 = _find_or_add(buf, pos, stop, table, word_bytes, offsets, n)
+        if n2 > n:
+            count[w] = 0
+            first[w] = key + pos
+            n = n2
+        count[w] += 1
+        tokens += 1
+        pos = stop
+    return pos, n, tokens, newlines
+
+
+@numba.njit(nogil=True, cache=True)
+def _merge_words(table, word_bytes, offsets, count, first, n, o_bytes, o_offsets, o_count, o_first, o_n):
+    """Add the o_n words of another table; returns the new word count (room is guaranteed)."""
+    for i in range(o_n):
+        w, n2 = _find_or_add(o_bytes, o_offsets[i], o_offsets[i + 1], table, word_bytes, offsets, n)
+        if n2 > n:
+            count[w] = 0
+            first[w] = o_first[i]
+            n = n2
+        count[w] += o_count[i]
+        first[w] = min(first[w], o_first[i])
+    return n
+
+
+def count_sentences(sentences: Iterable[list[str]], counter: VocabCounter) -> None:
+    """Count the tokens of an iterable of token lists into ``counter``."""
+    batch: list[list[str]] = []
+    n = 0
+    for sentence in sentences:
+        if isinstance(sentence, (str, bytes)):
+            raise CorpusError(
+                "sentences must be an iterable of token lists, got an iterable of strings "
+                "(split each sentence into words first)"
+            )
+        batch.append(sentence)
+        n += len(sentence)
+        if n >= 100_000:
+            counter.update(itertools.chain.from_iterable(batch), n)
+            counter.n_sentences += len(batch)
+            batch, n = [], 0
+    counter.update(itertools.chain.from_iterable(batch), n)
+    counter.n_sentences += len(batch)
+
+
+@numba.njit(inline="always")
+def _is_space(c: np.uint8) -> bool:
+    return c == 32 or (9 <= c <= 13)
+
+
+@numba.njit(nogil=True, cache=True)
+def encode_text(
+    buf: np.ndarray,
+    table: np.ndarray,
+    word_bytes: np.ndarray,
+    word_offsets: np.ndarray,
+    max_sentence_length: int,
+) -> tuple[np.ndarray, np.ndarray, int]:
+    """Token ids (int32), sentence offsets (int64) and tokens read, from UTF-8 bytes (uint8)."""
+    n = buf.shape[0]
+    ids = np.empty(n // 2 + 1, dtype=np.int32)
+    offsets = np.empty(n // 2 + 2, dtype=np.int64)
+    offsets[0] = 0
+    n_ids = 0
+    n_sent = 0
+    n_raw = 0
+    in_sentence = 0
+    i = 0
+    while i < n:
+        c = buf[i]
+        if c == 10:
+            if n_ids > offsets[n_sent]:
+                n_sent += 1
+                offsets[n_sent] = n_ids
+            in_sentence = 0
+            i += 1
+            continue
+        if _is_space(c):
+            i += 1
+            continue
+        start = i
+        while i < n and not _is_space(buf[i]):
+            i += 1
+        n_raw += 1
+        if in_sentence == max_sentence_length:
+            if n_ids > offsets[n_sent]:
+                n_sent += 1
+                offsets[n_sent] = n_ids
+            in_sentence = 0
+        in_sentence += 1
+        w = _lookup(buf, start, i, table, word_bytes, word_offsets)[1]
+        if w >= 0:
+            ids[n_ids] = w
+            n_ids += 1
+    if n_ids > offsets[n_sent]:
+        n_sent += 1
+        offsets[n_sent] = n_ids
+    return ids[:n_ids].copy(), offsets[: n_sent + 1].copy(), n_raw
+
+
+@numba.njit(nogil=True, cache=True)
+def compact_ids(raw: np.ndarray, lengths: np.ndarray, max_sentence_length: int) -> tuple[np.ndarray, np.ndarray]:
+    """Drop ids < 0 (unknown words) and cut sentences every max_sentence_length tokens.
+
+    raw int32 (n,) holds the ids of sentences of ``lengths`` (int64) tokens back to back."""
+    ids = np.empty(raw.shape[0], dtype=np.int32)
+    offsets = np.empty(raw.shape[0] + lengths.shape[0] + 1, dtype=np.int64)
+    offsets[0] = 0
+    n_ids = 0
+    n_sent = 0
+    pos = 0
+    for s in range(lengths.shape[0]):
+        for k in range(lengths[s]):
+            if k > 0 and k % max_sentence_length == 0 and n_ids > offsets[n_sent]:
+                n_sent += 1
+                offsets[n_sent] = n_ids
+            w = raw[pos + k]
+            if w >= 0:
+                ids[n_ids] = w
+                n_ids += 1
+        pos += lengths[s]
+        if n_ids > offsets[n_sent]:
+            n_sent += 1
+            offsets[n_sent] = n_ids
+    return ids[:n_ids].copy(), offsets[: n_sent + 1].copy()
+
+
+def sentence_chunks(
+    sentences: Iterable[list[str]],
+    key_to_index: dict[str, int],
+    max_sentence_length: int,
+    chunk_words: int = 50_000,
+    skip_sentences: int = 0,
+) -> Iterator[tuple[np.ndarray, np.ndarray, int, int]]:
+    """Encode token lists into chunks (ids, offsets, raw_words, sentences_consumed)."""
+    get = key_to_index.get
+    batch: list[list[str]] = []
+    n = 0
+    consumed = 0
+    for sentence in itertools.islice(sentences, skip_sentences, None):
+        batch.append(sentence)
+        n += len(sentence)
+        if n >= chunk_words:
+            consumed += len(batch)
+            yield (*_encode_batch(batch, n, get, max_sentence_length), n, consumed)
+            batch, n = [], 0
+    if batch:
+        consumed += len(batch)
+        yield (*_encode_batch(batch, n, get, max_sentence_length), n, consumed)
+
+
+def _encode_batch(batch, n, get, max_sentence_length):
+    raw = np.fromiter(
+        map(get, itertools.chain.from_iterable(batch), itertools.repeat(-1)), dtype=np.int32, count=n
+    )
+    lengths = np.fromiter(map(len, batch), dtype=np.int64, count=len(batch))
+    return compact_ids(raw, lengths, max_sentence_length)
+
+
+def check_reiterable(sentences: object) -> None:
+    """Refuse one-shot iterators: training reads the corpus once per epoch plus once for the vocabulary."""
+    if isinstance(sentences, (str, bytes)):
+        raise CorpusError("sentences must be an iterable of token lists, got a string")
+    if isinstance(sentences, io.IOBase) or iter(sentences) is sentences:  # type: ignore[call-overload]
+        raise CorpusError(
+            "sentences is a one-shot iterator (e.g. a generator): it would be empty after the first pass; "
+            "pass a list or a re-iterable object whose __iter__ starts over (or use corpus_file)"
+        )

@@ -1,0 +1,284 @@
+"""Vocabulary: word counts, pruning, subsampling thresholds, the noise distribution and Huffman codes.
+
+Everything the training kernels need about words is prepared here as plain numpy arrays:
+
+- ``counts`` (int64, V): corpus frequency of each kept word, sorted descending; ties keep the
+  order of first appearance, so the vocabulary never depends on Python's string-hash seed.
+- ``keep_thresholds(sample)`` (int64, V): subsampling as in word2vec.c, a word of count f is kept
+  with probability min(1, (sqrt(f / (s T)) + 1) (s T) / f), T = sum of counts, stored as
+  round(p * 2**32) to compare with a 32-bit random number.
+- ``alias_table(ns_exponent)``: Walker/Vose alias table for the noise distribution
+  P(w) = f_w^a / sum f^a, sampled in O(1) with one random number.
+- ``huffman()``: codes and inner-node indices (points) of the Huffman tree over the counts, as
+  word2vec.c builds it, for hierarchical softmax.
+- ``hash_table()``: an open-addressing table from the UTF-8 bytes of each word to its index, used
+  by the compiled tokenizer to encode raw text without Python per word.
+"""
+from __future__ import annotations
+
+import logging
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Iterable, Mapping
+
+import numba
+import numpy as np
+
+from ..errors import CorpusError
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass
+class Vocabulary:
+    """Words sorted by descending count, with their counts and corpus statistics."""
+
+    words: list[str]
+    counts: np.ndarray  # int64 (V,)
+    raw_word_count: int = 0  # every token read, kept or not
+    n_sentences: int = 0
+    key_to_index: dict[str, int] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self.counts = np.asarray(self.counts, dtype=np.int64)
+        if len(self.words) != len(self.counts):
+            raise ValueError("words and counts differ in length")
+        if not self.key_to_index:
+            self.key_to_index = {w: i for i, w in enumerate(self.words)}
+
+    def __len__(self) -> int:
+        return len(self.words)
+
+    @property
+    def total_words(self) -> int:
+        """Sum of the kept words' counts: the words per epoch the learning rate decays over."""
+        return int(self.counts.sum())
+
+    @classmethod
+    def from_counts(
+        cls,
+        counter: Mapping[str, int],
+        min_count: int = 5,
+        max_final_vocab: int | None = None,
+        raw_word_count: int | None = None,
+        n_sentences: int = 0,
+    ) -> "Vocabulary":
+        """Keep words with count >= min_count (raised so that at most max_final_vocab remain)."""
+        words = list(counter.keys())
+        counts = np.fromiter(counter.values(), dtype=np.int64, count=len(words))
+        if raw_word_count is None:
+            raw_word_count = int(counts.sum())
+        if max_final_vocab is not None and np.count_nonzero(counts >= min_count) > max_final_vocab:
+            ranked = np.sort(counts)[::-1]
+            min_count = max(min_count, int(ranked[max_final_vocab]) + 1)
+            logger.info("max_final_vocab=%d raised min_count to %d", max_final_vocab, min_count)
+        keep = np.flatnonzero(counts >= min_count)
+        order = keep[np.argsort(-counts[keep], kind="stable")]
+        return cls(
+            words=[words[i] for i in order],
+            counts=counts[order],
+            raw_word_count=int(raw_word_count),
+            n_sentences=int(n_sentences),
+        )
+
+    def merged(self, other: "Vocabulary", min_count: int) -> "Vocabulary":
+        """Vocabulary for ``build_vocab(update=True)``: existing words keep their index (counts
+        add up); new words with count >= min_count are appended in descending count order."""
+        counts = self.counts.copy()
+        new_words, new_counts = [], []
+        for w, c in zip(other.words, other.counts):
+            i = self.key_to_index.get(w)
+            if i is None:
+                if c >= min_count:
+                    new_words.append(w)
+                    new_counts.append(int(c))
+            else:
+                counts[i] += c
+        order = np.argsort(-np.asarray(new_counts, dtype=np.int64), kind="stable")
+        return Vocabulary(
+            words=self.words + [new_words[i] for i in order],
+            counts=np.concatenate([counts, np.asarray(new_counts, dtype=np.int64)[order]]),
+            raw_word_count=self.raw_word_count + other.raw_word_count,
+            n_sentences=self.n_sentences + other.n_sentences,
+        )
+
+    def keep_thresholds(self, sample: float) -> np.ndarray:
+        """int64 (V,): round(2**32 * keep probability); sample <= 0 keeps every word."""
+        if sample <= 0 or len(self) == 0:
+            return np.full(len(self), 2**32, dtype=np.int64)
+        f = self.counts.astype(np.float64)
+        st = sample * self.total_words
+        p = np.minimum(1.0, (np.sqrt(f / st) + 1.0) * st / f)
+        return np.round(p * 2.0**32).astype(np.int64)
+
+    def noise_distribution(self, ns_exponent: float) -> np.ndarray:
+        """float64 (V,): P(w) = count_w ** a / sum(count ** a)."""
+        p = self.counts.astype(np.float64) ** ns_exponent
+        return p / p.sum()
+
+    def alias_table(self, ns_exponent: float) -> tuple[np.ndarray, np.ndarray]:
+        """Alias table (threshold uint32 (V,), alias int32 (V,)) of the noise distribution.
+
+        A draw takes bucket i uniformly and keeps it when a 32-bit uniform is below
+        threshold[i], else returns alias[i]; the result is distributed exactly as
+        noise_distribution (up to 2**-32 rounding)."""
+        return _build_alias(self.noise_distribution(ns_exponent) * len(self))
+
+    def huffman(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Huffman tree over the counts as word2vec.c builds it.
+
+        Returns codes uint8 (V, L), points int32 (V, L) and lengths int32 (V,): the path of word
+        w from the root visits inner nodes points[w, :lengths[w]] (indices 0 .. V-2 into the
+        hierarchical-softmax output matrix) and turns by codes[w, :lengths[w]] (0 or 1)."""
+        if len(self) < 2:
+            raise CorpusError("hierarchical softmax needs a vocabulary of at least 2 words")
+        return _build_huffman(self.counts)
+
+    def hash_table(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """(table int32 (2**k,), word_bytes uint8, word_offsets int64 (V+1,)) for encode_text."""
+        encoded = [w.encode("utf-8") for w in self.words]
+        offsets = np.zeros(len(encoded) + 1, dtype=np.int64)
+        np.cumsum([len(b) for b in encoded], out=offsets[1:])
+        word_bytes = np.frombuffer(b"".join(encoded), dtype=np.uint8)
+        size = 1 << max(4, int(2 * max(1, len(encoded)) - 1).bit_length())
+        table = _build_hash_table(word_bytes, offsets, size)
+        return table, word_bytes, offsets
+
+
+class VocabCounter:
+    """Counts tokens chunk by chunk with word2vec.c's pruning when max_vocab_size is set.
+
+    When more than max_vocab_size distinct words are held, words with count < min_reduce are
+    dropped and min_reduce grows by one (word2vec.c's ReduceVocab); the number of distinct words
+    dropped is reported so the caller can warn.
+    """
+
+    def __init__(self, max_vocab_size: int | None = None) -> None:
+        self.counts: Counter = Counter()
+        self.max_vocab_size = max_vocab_size
+        self.min_reduce = 1
+        self.pruned_words = 0
+        self.raw_word_count = 0
+        self.n_sentences = 0
+
+    def update(self, tokens: Iterable[str], n_tokens: int | None = None) -> None:
+        before = self.raw_word_count
+        if n_tokens is None:
+            tokens = list(tokens)
+            n_tokens = len(tokens)
+        self.counts.update(tokens)
+        self.raw_word_count = before + n_tokens
+        if self.max_vocab_size is not None and len(self.counts) > self.max_vocab_size:
+            self._prune()
+
+    def _prune(self) -> None:
+        while len(self.counts) > self.max_vocab_size:
+            drop = [w for w, c in self.counts.items() if c <= self.min_reduce]
+            for w in drop:
+                del self.counts[w]
+            self.pruned_words += len(drop)
+            self.min_reduce += 1
+
+
+@numba.njit(cache=True)
+def _build_alias(scaled: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    n = scaled.shape[0]
+    prob = scaled.copy()
+    alias = np.arange(n).astype(np.int32)
+    small = np.empty(n, dtype=np.int64)
+    large = np.empty(n, dtype=np.int64)
+    ns = nl = 0
+    for i in range(n):
+        if prob[i] < 1.0:
+            small[ns] = i
+            ns += 1
+        else:
+            large[nl] = i
+            nl += 1
+    while ns > 0 and nl > 0:
+        ns -= 1
+        s = small[ns]
+        l_ = large[nl - 1]
+        alias[s] = l_
+        prob[l_] = (prob[l_] + prob[s]) - 1.0
+        if prob[l_] < 1.0:
+            nl -= 1
+            small[ns] = l_
+            ns += 1
+    threshold = np.empty(n, dtype=np.uint32)
+    for i in range(n):
+        p = min(prob[i], 1.0)
+        threshold[i] = np.uint32(min(p * 4294967296.0, 4294967295.0))
+    for k in range(nl):
+        threshold[large[k]] = np.uint32(4294967295)
+    for k in range(ns):
+        threshold[small[k]] = np.uint32(4294967295)
+    return threshold, alias
+
+
+@numba.njit(inline="always")
+def _smallest(count, pos1, pos2):
+    """Take the smaller of the next leaf (pos1, walking down) and the next inner node (pos2)."""
+    if pos1 >= 0 and count[pos1] < count[pos2]:
+        return pos1, pos1 - 1, pos2
+    return pos2, pos1, pos2 + 1
+
+
+@numba.njit(cache=True)
+def _build_huffman(counts: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    v = counts.shape[0]
+    count = np.empty(2 * v, dtype=np.int64)
+    count[:v] = counts
+    count[v:] = np.int64(1) << 62
+    binary = np.zeros(2 * v, dtype=np.uint8)
+    parent = np.zeros(2 * v, dtype=np.int64)
+    pos1 = v - 1
+    pos2 = v
+    for a in range(v - 1):
+        min1, pos1, pos2 = _smallest(count, pos1, pos2)
+        min2, pos1, pos2 = _smallest(count, pos1, pos2)
+        count[v + a] = count[min1] + count[min2]
+        parent[min1] = v + a
+        parent[min2] = v + a
+        binary[min2] = 1
+    lengths = np.zeros(v, dtype=np.int32)
+    for w in range(v):
+        b = w
+        n = 0
+        while b != 2 * v - 2:
+            n += 1
+            b = parent[b]
+        lengths[w] = n
+    max_len = max(1, lengths.max())
+    codes = np.zeros((v, max_len), dtype=np.uint8)
+    points = np.zeros((v, max_len), dtype=np.int32)
+    for w in range(v):
+        b = w
+        n = lengths[w]
+        i = n - 1
+        while b != 2 * v - 2:
+            codes[w, i] = binary[b]
+            points[w, i] = parent[b] - v
+            b = parent[b]
+            i -= 1
+    return codes, points, lengths
+
+
+@numba.njit(inline="always")
+def fnv1a(buf: np.ndarray, start: int, stop: int) -> np.uint64:
+    h = np.uint64(14695981039346656037)
+    for i in range(start, stop):
+        h = (h ^ np.uint64(buf[i])) * np.uint64(1099511628211)
+    return h
+
+
+@numba.njit(cache=True)
+def _build_hash_table(word_bytes: np.ndarray, offsets: np.ndarray, size: int) -> np.ndarray:
+    table = np.full(size, -1, dtype=np.int32)
+    mask = np.uint64(size - 1)
+    for w in range(offsets.shape[0] - 1):
+        slot = fnv1a(word_bytes, offsets[w], offsets[w + 1]) & mask
+        while table[slot] >= 0:
+            slot = (slot + np.uint64(1)) & mask
+        table[slot] = w
+    return table
