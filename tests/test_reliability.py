@@ -40,7 +40,8 @@ from wordvec.models import word2vec as model_module
 from wordvec.formats.atomic import atomic_path, atomic_write
 from wordvec.errors import CorpusError, ModelFileError, ParameterError, TrainingError, VectorFormatError, WordvecError
 from wordvec.vectors.keyedvectors import KeyedVectors
-from wordvec.models.word2vec import TrainingInterrupted, Word2Vec
+from wordvec.errors import TrainingInterrupted
+from wordvec.models.word2vec import Word2Vec
 from wordvec.plots.figures import plot_loss_history, plot_words
 from wordvec.text.vocab import VocabCounter, Vocabulary
 
@@ -162,7 +163,7 @@ with open(path, "wb") as f:
         f.write(z.compress(unit))
     f.write(z.flush())
 params = dict(vector_size=8, min_count=1, epochs=1, workers=2, sample=1e-5, seed=1)
-Word2Vec(corpus_file=small, **params)  # everything imported and compiled
+Word2Vec(corpus_file=small, **{**params, "sample": 0})  # everything imported and compiled
 before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 m = Word2Vec(corpus_file=path, **params)
 after = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
@@ -239,11 +240,11 @@ def test_max_vocab_size_prunes_as_word2vec_c():
 def test_max_vocab_size_warns_how_many_words_were_dropped(caplog):
     sentences = [list("aaaaabbbccdef")] * 1  # a:5 b:3 c:2 d e f: one count each
     with caplog.at_level(logging.WARNING, logger="wordvec"):
-        m = Word2Vec(sentences, max_vocab_size=3, **TINY)
+        m = Word2Vec(sentences, max_vocab_size=3, sample=0, **TINY)
     assert m.vocab.words == ["a", "b", "c"] and m.pruned_words == 3
     assert "max_vocab_size=3: dropped 3 rare distinct words while counting" in caplog.text
     caplog.clear()
-    Word2Vec(sentences, **TINY)
+    Word2Vec(sentences, sample=0, **TINY)
     assert "dropped" not in caplog.text
 
 
@@ -267,7 +268,7 @@ def test_counts_beyond_32_bits(tmp_path):
     assert lengths.tolist() == [1, 2, 3, 3] and np.sum(0.5 ** lengths) == 1.0  # a full prefix code
     # a model with such counts saves and loads them exactly
     m = Word2Vec(**TINY)
-    m._set_vocab(vocab, update=False)
+    m.set_vocabulary(vocab)
     m.save(tmp_path / "m.npz")
     back = Word2Vec.load(tmp_path / "m.npz")
     assert back.vocab.counts.tolist() == list(big.values()) and back.vocab.raw_word_count == counter.raw_word_count
@@ -307,7 +308,7 @@ CASES = [(name, kind) for name in NUMERIC for kind in EDGE_VALUES]
 def test_every_numeric_parameter_at_its_edges(name, kind):
     value = EDGE_VALUES[kind]
     outcome = ACCEPTED.get((name, kind), ParameterError)
-    params = {**TINY, name: value}
+    params = {"sample": 0, **TINY, name: value}
     if outcome is None:
         m = Word2Vec(SENTENCES, **params)
         assert np.isfinite(m.wv.vectors).all() and m.epochs_trained == 1
@@ -606,7 +607,7 @@ def test_ctrl_c_mid_epoch_checkpoints_and_resume_is_bit_identical(corpus_file, s
     only(tmp_path, "ckpt.npz")
     loaded = Word2Vec.load(tmp_path / "ckpt.npz")
     run = loaded.pending_run
-    assert run["epoch"] == 1 and 4 <= run["position"] < blocks and run["corpus_file"] == str(corpus_file.resolve())
+    assert run.epoch == 1 and 4 <= run.position < blocks and run.corpus_file == str(corpus_file.resolve())
     assert signal.getsignal(signal.SIGINT) is signal.default_int_handler  # the handler was given back
     loaded.resume()
     assert loaded.pending_run is None and loaded.epochs_trained == 3
@@ -627,7 +628,7 @@ def test_ctrl_c_between_epochs_is_not_lost(corpus_file, straight, tmp_path):
     with pytest.raises(TrainingInterrupted):
         m.train(corpus_file=corpus_file, checkpoint=tmp_path / "ckpt.npz", callbacks=[CtrlCAfterFirstEpoch()])
     loaded = Word2Vec.load(tmp_path / "ckpt.npz")
-    assert (loaded.pending_run["epoch"], loaded.pending_run["position"], loaded.epochs_trained) == (1, 0, 1)
+    assert (loaded.pending_run.epoch, loaded.pending_run.position, loaded.epochs_trained) == (1, 0, 1)
     loaded.resume()
     assert np.array_equal(loaded.wv.vectors, straight.wv.vectors)
 

@@ -26,7 +26,8 @@ from test_reliability import _CtrlCAt, _npy, _Payload, zipf_text
 
 from wordvec.cli import main as cli
 from wordvec.vectors.keyedvectors import KeyedVectors
-from wordvec.models.word2vec import TrainingInterrupted, Word2Vec
+from wordvec.errors import TrainingInterrupted
+from wordvec.models.word2vec import Word2Vec
 
 QUIET = ["--no-progress", "--threads", "1", "--dim", "8"]
 
@@ -241,7 +242,7 @@ def test_ctrl_c_checkpoints_and_resume_is_bit_identical(tmp_path):
     assert "Traceback" not in stderr and proc.stdout.read() == b""
     assert files_in(tmp_path) == ["v.bin.checkpoint.npz"]
     state = Word2Vec.load(tmp_path / "v.bin.checkpoint.npz").pending_run
-    assert state["epochs"] == 20 and state["epoch"] < 10, (state, stopped_after)  # stopped soon after the signal
+    assert state.epochs == 20 and state.epoch < 10, (state, stopped_after)  # stopped soon after the signal
 
     command = shlex.split(last.split("continue with: ")[1])
     assert command[0] == "wordvec"

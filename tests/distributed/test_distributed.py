@@ -16,6 +16,7 @@ import pytest
 
 pytest.importorskip("torch")
 
+from wordvec.distributed import command  # noqa: E402
 from wordvec.distributed import training as distributed  # noqa: E402
 from wordvec import resources  # noqa: E402
 from wordvec.vectors.keyedvectors import KeyedVectors  # noqa: E402
@@ -26,36 +27,6 @@ TRAIN = ["--sg", "--dim", "30", "--epochs", "5", "--min-count", "5", "--threads"
 
 def _tokens(blocks):
     return [t for b in blocks for t in b.split()]
-
-
-@pytest.mark.parametrize("world", [1, 2, 3, 5])
-def test_byte_range_shards_tile_the_corpus(tmp_path, monkeypatch, world):
-    monkeypatch.setattr(distributed, "MAX_LINE_SCAN", 1000)
-    long_line = b" ".join(b"w%d" % i for i in range(40000))  # a line > MAX_LINE_SCAN: cut at whitespace
-    text = b"a b c\n\nd e\n" + long_line + b"\nf g h\nlast line without newline"
-    path = tmp_path / "c.txt"
-    path.write_bytes(text)
-    shards = [distributed.ShardBlocks(path, r, world, block_bytes=4096) for r in range(world)]
-    assert not shards[0].compressed
-    ranges = [s.range for s in shards]
-    assert ranges[0][0] == 0 and ranges[-1][1] == len(text)
-    assert all(a[1] == b[0] for a, b in zip(ranges, ranges[1:]))
-    pieces = [list(s) for s in shards]
-    assert sum(map(len, pieces)) > world  # several blocks
-    assert [t for p in pieces for t in _tokens(p)] == text.split()
-    assert sum(s.bytes_read for s in shards) == len(text)
-
-
-def test_compressed_corpus_is_shared_block_by_block(tmp_path):
-    text = b"".join(b"line %d of the corpus\n" % i for i in range(5000))
-    path = tmp_path / "c.txt.gz"
-    path.write_bytes(gzip.compress(text))
-    shards = [distributed.ShardBlocks(path, r, 3, block_bytes=1 << 14) for r in range(3)]
-    assert shards[0].compressed
-    pieces = [list(s) for s in shards]
-    assert all(pieces)
-    interleaved = [b for i in range(max(map(len, pieces))) for p in pieces if i < len(p) for b in [p[i]]]
-    assert b"".join(interleaved) == text
 
 
 @pytest.fixture(scope="module")
@@ -106,6 +77,7 @@ def _free_port() -> int:
 _FAULTY = """
 import os, sys, time
 import wordvec.distributed.training as d
+import wordvec.distributed.command as command
 real, calls = d.Averager.__call__, [0]
 def faulty(self, tensors):
     calls[0] += 1
@@ -113,7 +85,7 @@ def faulty(self, tensors):
         os._exit(1) if sys.argv[1] == "crash" else time.sleep(3600)
     return real(self, tensors)
 d.Averager.__call__ = faulty
-sys.exit(d.main(sys.argv[2:]))
+sys.exit(command.main(sys.argv[2:]))
 """
 
 
@@ -149,17 +121,17 @@ def test_single_worker_without_torchrun(sst_txt, tmp_path, capsys, objective):
     """Without torchrun the command trains as one worker (a world of 1), in this process."""
     out = tmp_path / "v.bin"
     argv = ["train", str(sst_txt), "-o", str(out), "--dim", "10", "--epochs", "1", "--threads", "1", "--binary", *objective]
-    assert distributed.main(argv) == 0
+    assert command.main(argv) == 0
     kv = KeyedVectors.load_word2vec_format(out, binary=True)
     assert kv.vector_size == 10 and len(kv) > 1000
     assert "1 workers; vectors (binary) written to" in capsys.readouterr().out
 
 
 def test_user_errors_are_one_line(sst_txt, tmp_path, capsys):
-    assert distributed.main(["train", str(tmp_path / "missing.txt"), "-o", str(tmp_path / "v.txt")]) == 1
-    assert distributed.main(["train", "-", "-o", str(tmp_path / "v.txt")]) == 1
-    assert distributed.main(["train", str(sst_txt), "-o", str(tmp_path / "no" / "v.txt")]) == 1
-    assert distributed.main(["train", str(sst_txt), "-o", str(tmp_path / "v.txt"), "--resume", "x.npz"]) == 1
+    assert command.main(["train", str(tmp_path / "missing.txt"), "-o", str(tmp_path / "v.txt")]) == 1
+    assert command.main(["train", "-", "-o", str(tmp_path / "v.txt")]) == 1
+    assert command.main(["train", str(sst_txt), "-o", str(tmp_path / "no" / "v.txt")]) == 1
+    assert command.main(["train", str(sst_txt), "-o", str(tmp_path / "v.txt"), "--resume", "x.npz"]) == 1
     err = capsys.readouterr().err.strip().splitlines()
     assert err == [
         f"wordvec.distributed: error: corpus file '{tmp_path / 'missing.txt'}' does not exist",

@@ -289,7 +289,7 @@ def test_save_load_round_trip_and_resume_bit_identical(sst_small, tmp_path, para
     saved.save(path)
     assert sorted(os.listdir(tmp_path)) == ["model.npz"]  # no temporary left behind
     loaded = Word2Vec.load(path)
-    for name in ("syn1neg", "syn1", "syn1_softmax", "_rng"):
+    for name in ("syn1neg", "syn1", "syn1_softmax", "rng_states"):
         a, b = getattr(saved, name), getattr(loaded, name)
         assert a.dtype == b.dtype and np.array_equal(a, b), name
     assert np.array_equal(saved.wv.vectors, loaded.wv.vectors)
@@ -297,7 +297,7 @@ def test_save_load_round_trip_and_resume_bit_identical(sst_small, tmp_path, para
     assert np.array_equal(loaded.vocab.counts, saved.vocab.counts)
     assert (loaded.vocab.raw_word_count, loaded.vocab.n_sentences) == (saved.vocab.raw_word_count, saved.vocab.n_sentences)
     assert loaded.loss_history == saved.loss_history and loaded.epochs_trained == 2
-    for k in Word2Vec._PARAMS:
+    for k in Word2Vec.PARAMS:
         assert getattr(loaded, k) == getattr(saved, k), k
 
     loaded.train(corpus, epochs=1)
@@ -377,9 +377,9 @@ def test_invalid_parameter_raises_parameter_error_naming_it(name, value):
 
 def test_default_alpha_is_word2vec_c_per_architecture_and_explicit_alpha_wins():
     corpus = [["a", "b", "c"]] * 5
-    assert Word2Vec(corpus, sg=1, min_count=1, epochs=1, workers=1).alpha == 0.025
-    assert Word2Vec(corpus, sg=0, min_count=1, epochs=1, workers=1).alpha == 0.05
-    assert Word2Vec(corpus, sg=0, alpha=0.025, min_count=1, epochs=1, workers=1).alpha == 0.025
+    assert Word2Vec(corpus, sg=1, min_count=1, epochs=1, workers=1, sample=0).alpha == 0.025
+    assert Word2Vec(corpus, sg=0, min_count=1, epochs=1, workers=1, sample=0).alpha == 0.05
+    assert Word2Vec(corpus, sg=0, alpha=0.025, min_count=1, epochs=1, workers=1, sample=0).alpha == 0.025
 
 
 
@@ -463,13 +463,14 @@ def test_empty_corpus_refused(tmp_path):
         Word2Vec(corpus_file=tmp_path / "missing.txt", **FAST)
 
 
-def test_epoch_without_examples_is_not_divergence():
-    """Every sentence has one word: nothing to learn, which is not a diverging run (gensim trains)."""
+def test_epoch_without_examples_is_an_error_naming_the_cause():
+    """Every sentence has one word: nothing is learned, which must not pass for a trained model
+    (gensim would return the random initial vectors)."""
     corpus = [["a"], ["b"], ["a"]]
     m = Word2Vec(min_count=1, sample=0, epochs=1, **FAST).build_vocab(corpus)
-    before = m.wv.vectors.copy()
-    m.train(corpus)
-    assert np.array_equal(m.wv.vectors, before) and len(m.loss_history) == 1
+    with pytest.raises(CorpusError, match=r"3 words but no training example.*one word per line"):
+        m.train(corpus)
+    assert m.loss_history == [] and m.pending_run is None
 
 
 def test_nothing_left_after_min_count_says_how_many_words():

@@ -12,7 +12,8 @@ from hypothesis import strategies as st
 from scipy import stats
 
 from wordvec.errors import CorpusError
-from wordvec.text.vocab import Vocabulary, VocabCounter, fnv1a
+from wordvec.text.tokens import fnv1a
+from wordvec.text.vocab import Vocabulary, VocabCounter
 
 
 def keep_probability(counts: np.ndarray, sample: float) -> np.ndarray:

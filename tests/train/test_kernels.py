@@ -17,6 +17,7 @@ import pytest
 from scipy import stats
 
 from wordvec.train import kernels
+from wordvec.train.kernels import primitives
 from wordvec.cs224n import reference
 from wordvec.text.corpus import sentence_chunks
 from wordvec.models.word2vec import Word2Vec
@@ -106,11 +107,12 @@ def hs_path(word: int, tables: kernels.Tables) -> tuple[np.ndarray, np.ndarray]:
 class Replay:
     """float64 replay of kernels.train_chunk with the reference math (weights copied)."""
 
-    def __init__(self, weights: kernels.Weights, tables: kernels.Tables, cfg: np.ndarray, state: int) -> None:
+    def __init__(self, weights: kernels.Weights, tables: kernels.Tables, cfg: kernels.KernelConfig, state: int, bags=None) -> None:
         self.w_in, self.w_ns, self.w_hs = (w.astype(np.float64) for w in weights)
         self.tables = tables
         self.sg, self.window, self.negative, self.hs, self.mean, self.shared = (int(c) for c in cfg[:6])
         self.stream = Stream(state)
+        self.bags = bags
         self.loss = self.examples = self.trained = 0.0
         self.pairs = 0  # (input, output row) pairs scored; the kernel's loss is exact to 1e-5 per pair
         self.repeated = self.distinct = 0  # negative-sampling groups with / without a repeated row
@@ -149,10 +151,12 @@ class Replay:
             if word < 0:
                 self.trained += len(ctx)
                 continue
+            rows_of = [self.bag(c) for c in ctx]
             if self.sg:
-                X = self.w_in[ctx].copy()
+                X = np.stack([self.w_in[r].mean(axis=0) for r in rows_of])
             else:
-                h = self.w_in[ctx].mean(axis=0) if self.mean else self.w_in[ctx].sum(axis=0)
+                union = np.concatenate(rows_of)
+                h = self.w_in[union].mean(axis=0) if self.mean else self.w_in[union].sum(axis=0)
                 X = h[None, :]
             dX = np.zeros_like(X)
             if self.negative:
@@ -161,16 +165,19 @@ class Replay:
                 rows, targets = hs_path(word, self.tables)
                 self.step(X, range(len(X)), rows, targets, self.w_hs, alpha, dX)
             self.examples += len(X)
-            for i, c in enumerate(ctx):
-                self.w_in[c] += dX[i if self.sg else 0]  # CBOW: every context row gets dh (the convention)
+            for i, rows in enumerate(rows_of):
+                for r in rows:  # every row of the bag gets the input's gradient; CBOW: every context row gets dh
+                    self.w_in[r] += dX[i if self.sg else 0]
         return self
 
+    def bag(self, word: int) -> np.ndarray:
+        if self.bags is None:
+            return np.array([word])
+        return self.bags.rows[self.bags.offsets[word] : self.bags.offsets[word + 1]]
 
-def make_cfg(sg=1, window=2, negative=3, hs=0, cbow_mean=1, shared=1, lookahead=2) -> np.ndarray:
-    cfg = np.zeros(kernels.N_CFG, dtype=np.int64)
-    cfg[[kernels.SG, kernels.WINDOW, kernels.NEGATIVE, kernels.HS, kernels.CBOW_MEAN, kernels.SHARED_NEGATIVES,
-         kernels.LOOKAHEAD]] = (sg, window, negative, hs, cbow_mean, shared, lookahead)
-    return cfg
+
+def make_cfg(sg=1, window=2, negative=3, hs=0, cbow_mean=1, shared=1, lookahead=2, compute_loss=1) -> kernels.KernelConfig:
+    return kernels.KernelConfig(sg, window, negative, hs, cbow_mean, shared, lookahead, compute_loss)
 
 
 @pytest.fixture(scope="module")
@@ -199,7 +206,7 @@ def random_weights(V: int, d: int, seed: int, scale: float = 0.3) -> kernels.Wei
 def test_sigmoid_tables_interpolation_error_below_1e5():
     sig_t, logsig_t = kernels.sigmoid_tables()
     xs = np.concatenate([np.linspace(-12.0, 12.0, 4001), [-8.0, 8.0, -7.99999, 7.99999, 0.0, -50.0, 50.0]])
-    got = np.array([kernels._sig_logsig(float(x), sig_t, logsig_t) for x in xs])
+    got = np.array([primitives.sig_logsig(float(x), sig_t, logsig_t) for x in xs])
     exact_sig = reference.sigmoid(xs)
     exact_logsig = -np.logaddexp(0.0, -xs)
     assert np.max(np.abs(got[:, 0] - exact_sig)) < 1e-5
@@ -211,7 +218,7 @@ def test_sigmoid_tables_interpolation_error_below_1e5():
 def test_vector_exp_relative_error_and_clamp():
     x = np.concatenate([np.linspace(-100.0, 0.0, 200_001), -np.logspace(-8, 0, 1001), [0.0, -87.0, -87.5, -1e30]])
     x = x.astype(np.float32)
-    got = np.array([kernels._exp_nonpositive(np.float32(v)) for v in x[::50]] + [kernels._exp_nonpositive(v) for v in x[-4:]])
+    got = np.array([primitives.exp_nonpositive(np.float32(v)) for v in x[::50]] + [primitives.exp_nonpositive(v) for v in x[-4:]])
     xs = np.concatenate([x[::50], x[-4:]]).astype(np.float64)
     inside = xs >= -87.0
     rel = np.abs(got[inside] - np.exp(xs[inside])) / np.exp(xs[inside])
@@ -314,7 +321,7 @@ CONFIGS = {
 @pytest.mark.parametrize("sample", [0.0, 0.05])
 def test_train_chunk_equals_reference_replay(vocab, name, sample):
     cfg = make_cfg(**CONFIGS[name])
-    tables = make_tables(vocab, sample, hs=bool(cfg[kernels.HS]))
+    tables = make_tables(vocab, sample, hs=bool(cfg.hs))
     ids, offsets = random_chunk(vocab, seed=11)
     weights = random_weights(len(vocab), 8, seed=5)
     before = tuple(w.copy() for w in weights)
@@ -332,10 +339,84 @@ def test_train_chunk_equals_reference_replay(vocab, name, sample):
     np.testing.assert_allclose(weights.w_ns, replay.w_ns, atol=ATOL)
     np.testing.assert_allclose(weights.w_hs, replay.w_hs, atol=ATOL)
     assert not np.array_equal(weights.w_in, before[0])  # something was learned
-    if cfg[kernels.NEGATIVE]:
+    if cfg.negative:
         assert replay.distinct > 0  # the reference step itself was compared
     if sample:
         assert replay.trained < len(ids)  # subsampling dropped some words
+
+
+def random_bags(V: int, n_rows: int, seed: int) -> kernels.Bags:
+    """Each word's own row plus 0-4 random rows of ``n_rows - V`` extra rows (as subword models
+    lay out a word's row and its n-gram buckets)."""
+    rng = np.random.default_rng(seed)
+    sizes = rng.integers(0, 5, V)
+    rows = [np.concatenate([[w], V + rng.integers(0, n_rows - V, k)]) for w, k in enumerate(sizes)]
+    offsets = np.concatenate([[0], np.cumsum([len(r) for r in rows])]).astype(np.int64)
+    return kernels.Bags(offsets, np.concatenate(rows).astype(np.int32))
+
+
+@pytest.mark.parametrize("name", list(CONFIGS))
+def test_train_chunk_over_bags_equals_reference_replay(vocab, name):
+    """Inputs as bags of rows: a word's input is the mean of its bag, its gradient goes to every row."""
+    cfg = make_cfg(**CONFIGS[name])
+    tables = make_tables(vocab, 0.0, hs=bool(cfg.hs))
+    ids, offsets = random_chunk(vocab, seed=12)
+    V, d = len(vocab), 8
+    bags = random_bags(V, V + 6, seed=2)
+    rng_ = np.random.default_rng(9)
+    weights = kernels.Weights(
+        np.ascontiguousarray(rng_.normal(scale=0.3, size=(V + 6, d)), dtype=np.float32),
+        *random_weights(V, d, seed=5)[1:],
+    )
+    before = tuple(w.copy() for w in weights)
+    rng = kernels.rng_state(42, 0)
+    state0 = int(rng[0])
+    stats_ = np.zeros(kernels.N_STATS)
+    kernels.train_chunk(ids, offsets, weights, tables, cfg, 0.05, 0.01, rng, stats_, bags)
+    replay = Replay(before, tables, cfg, state0, bags=bags).run(ids, offsets, 0.05, 0.01)
+    assert int(rng[0]) == replay.stream.state
+    assert stats_[kernels.LOSS] == pytest.approx(replay.loss, abs=ATOL * replay.pairs)
+    np.testing.assert_allclose(weights.w_in, replay.w_in, atol=ATOL)
+    np.testing.assert_allclose(weights.w_ns, replay.w_ns, atol=ATOL)
+    np.testing.assert_allclose(weights.w_hs, replay.w_hs, atol=ATOL)
+    assert not np.array_equal(weights.w_in[V:], before[0][V:])  # the extra rows were trained
+
+
+@pytest.mark.parametrize("name", list(CONFIGS))
+def test_bags_of_one_equal_plain_rows(vocab, name):
+    """Bags holding only each word's own row give bit-identical results to the plain kernel."""
+    tables = make_tables(vocab, 0.02, hs=bool(CONFIGS[name].get("hs")))
+    ids, offsets = random_chunk(vocab, seed=3)
+    identity = kernels.Bags(np.arange(len(vocab) + 1, dtype=np.int64), np.arange(len(vocab), dtype=np.int32))
+    out = []
+    for bags in (None, identity):
+        weights = random_weights(len(vocab), 8, seed=5)
+        rng = kernels.rng_state(7, 0)
+        stats_ = np.zeros(kernels.N_STATS)
+        kernels.train_chunk(ids, offsets, weights, tables, make_cfg(**CONFIGS[name]), 0.05, 0.01, rng, stats_, bags)
+        out.append((weights, int(rng[0]), stats_))
+    assert out[0][1] == out[1][1]
+    np.testing.assert_allclose(out[0][2], out[1][2], rtol=1e-12)
+    for a, b in zip(out[0][0], out[1][0]):
+        np.testing.assert_allclose(a, b, rtol=1e-6, atol=1e-7)
+
+
+@pytest.mark.parametrize("name", list(CONFIGS))
+def test_compute_loss_off_skips_only_the_loss(vocab, name):
+    """compute_loss=0 reports no loss and trains the same weights."""
+    tables = make_tables(vocab, 0.02, hs=bool(CONFIGS[name].get("hs")))
+    ids, offsets = random_chunk(vocab, seed=3)
+    out = []
+    for compute_loss in (1, 0):
+        weights = random_weights(len(vocab), 8, seed=5)
+        stats_ = np.zeros(kernels.N_STATS)
+        kernels.train_chunk(ids, offsets, weights, tables, make_cfg(**CONFIGS[name], compute_loss=compute_loss),
+                            0.05, 0.01, kernels.rng_state(7, 0), stats_)
+        out.append((weights, stats_))
+    assert out[0][1][kernels.LOSS] > 0 and out[1][1][kernels.LOSS] == 0.0
+    assert out[0][1][kernels.EXAMPLES] == out[1][1][kernels.EXAMPLES]
+    for a, b in zip(out[0][0], out[1][0]):
+        np.testing.assert_allclose(a, b, rtol=1e-6, atol=1e-7)
 
 
 @pytest.mark.parametrize("name", list(CONFIGS))
@@ -370,7 +451,7 @@ def test_word2vec_epoch_is_the_replayed_kernel(vocab, params):
     m = Word2Vec(vector_size=6, min_count=1, workers=1, seed=4, alpha=0.05, min_alpha=0.01, **params)
     m.build_vocab(corpus)
     before = kernels.Weights(m.wv.vectors.copy(), m.syn1neg.copy(), m.syn1.copy())
-    state0 = int(m._rng[0, 0])
+    state0 = int(m.rng_states[0, 0])
     m.train(corpus, epochs=1)
     ((ids, offsets, _, _),) = sentence_chunks(corpus, m.vocab.key_to_index, m.max_sentence_length)
     tables = make_tables(m.vocab, m.sample, hs=bool(m.hs))
@@ -381,7 +462,7 @@ def test_word2vec_epoch_is_the_replayed_kernel(vocab, params):
     np.testing.assert_allclose(m.syn1, replay.w_hs, atol=ATOL)
     assert m.loss_history == [pytest.approx(replay.loss / replay.examples, rel=1e-5)]
     assert m.training_summary["trained_words"] == replay.trained
-    assert int(m._rng[0, 0]) == replay.stream.state
+    assert int(m.rng_states[0, 0]) == replay.stream.state
 
 
 def test_train_chunk_skipgram_single_window_by_hand(vocab):

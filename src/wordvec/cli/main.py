@@ -234,12 +234,12 @@ def _train(
     """Train a Word2Vec on a corpus file, or on standard input when ``corpus`` is '-'.
 
     On Ctrl-C the model is saved to ``checkpoint`` (when given) and
-    :class:`wordvec.model.TrainingInterrupted` is raised."""
+    :class:`wordvec.errors.TrainingInterrupted` is raised."""
     from ..models.word2vec import Word2Vec
 
     model = Word2Vec(progress=progress, **params)
     with _corpus_file(corpus) as path:
-        model.build_vocab(corpus_file=path, progress=progress)
+        model.build_vocab(corpus_file=path)
         model.train(corpus_file=path, checkpoint=checkpoint)
     return model
 
@@ -255,7 +255,7 @@ def _resume(
     if model.pending_run is None:
         raise ParameterError(f"'{checkpoint}' holds no interrupted training run: nothing to resume")
     if corpus is None:
-        stored = model.pending_run["corpus_file"]
+        stored = model.pending_run.corpus_file
         if stored is None:
             raise ParameterError(f"'{checkpoint}' was not trained from a file: give the corpus as CORPUS")
         if not Path(stored).exists():
@@ -266,10 +266,10 @@ def _resume(
             raise CorpusError(f"the corpus of the interrupted run, '{stored}', does not exist any more; give it as CORPUS")
         corpus = stored
     elif str(corpus) != "-":
-        model.pending_run["corpus_file"] = str(Path(corpus).resolve())  # where a new checkpoint resumes from
+        model.pending_run.corpus_file = str(Path(corpus).resolve())  # where a new checkpoint resumes from
     if threads is not None:
         model.workers = threads
-        model._validate()
+        model.validate()
     with _corpus_file(corpus) as path:
         model.resume(corpus_file=path, progress=progress, checkpoint=save_to)
     return model
@@ -312,7 +312,7 @@ def _resume_command(args: argparse.Namespace, checkpoint: Path, fmt: str) -> str
 
 
 def cmd_train(args: argparse.Namespace) -> int:
-    from ..models.word2vec import TrainingInterrupted
+    from ..errors import TrainingInterrupted
 
     fmt = "binary" if args.binary else args.format
     out = _check_output(args.output)
@@ -345,7 +345,7 @@ def cmd_train(args: argparse.Namespace) -> int:
                 args.corpus = default_corpus_path()
             model = _train(args.corpus, _train_params(args), progress, checkpoint)
     except ParameterError as exc:
-        option = TRAIN_OPTIONS.get(str(exc).replace("=", " ").split(" ", 1)[0])
+        option = TRAIN_OPTIONS.get(exc.param or "")
         raise ParameterError(f"{exc} (option {option})" if option else str(exc)) from None
     except TrainingInterrupted as exc:
         print(f"{PROG}: interrupted: checkpoint written to {exc.checkpoint}; continue with: "

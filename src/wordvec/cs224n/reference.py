@@ -15,7 +15,6 @@ a gradient check evaluates a sampling loss on the same negatives every time and 
 """
 from __future__ import annotations
 
-import operator
 import re
 import zipfile
 from pathlib import Path
@@ -26,6 +25,7 @@ from numpy.typing import ArrayLike, NDArray
 
 from ..formats.atomic import atomic_write
 from ..errors import ModelFileError, ParameterError, TrainingError
+from ..validation import check_float, check_int
 
 __all__ = [
     "sigmoid",
@@ -100,16 +100,6 @@ def _neg_log_sigmoid(x: NDArray) -> NDArray:
 # Losses for one (center, outside) pair
 
 
-def _check_positive_float(value: object, name: str) -> float:
-    try:
-        result = float(value)
-    except (TypeError, ValueError):
-        result = float("nan")
-    if not (np.isfinite(result) and result > 0):
-        raise ParameterError(f"{name} must be a finite number > 0, got {value!r}")
-    return result
-
-
 def _check_pair(center_vec: ArrayLike, outside_idx: int, outside_vectors: ArrayLike) -> tuple[NDArray, int, NDArray]:
     v_c = np.asarray(center_vec, dtype=np.float64)
     U = np.asarray(outside_vectors, dtype=np.float64)
@@ -119,20 +109,8 @@ def _check_pair(center_vec: ArrayLike, outside_idx: int, outside_vectors: ArrayL
         raise ParameterError(
             f"center_vec must have shape ({U.shape[1]},) to match outside_vectors {U.shape}, got {v_c.shape}"
         )
-    o = _check_int(outside_idx, "outside_idx", 0, U.shape[0])
+    o = check_int("outside_idx", outside_idx, 0, U.shape[0] - 1)
     return v_c, o, U
-
-
-def _check_int(value: object, name: str, minimum: int, end: int | None = None) -> int:
-    """``value`` as an int in [minimum, end) (no upper bound when ``end`` is None)."""
-    bounds = f">= {minimum}" if end is None else f"in [{minimum}, {end})"
-    try:
-        value = operator.index(value)
-    except TypeError:
-        raise ParameterError(f"{name} must be an integer {bounds}, got {value!r}") from None
-    if value < minimum or (end is not None and value >= end):
-        raise ParameterError(f"{name} must be an integer {bounds}, got {value}")
-    return value
 
 
 def naive_softmax_loss_and_gradient(
@@ -223,7 +201,7 @@ class NegativeSampler:
 
         The result, shape (k,), int64, follows P(w | w not in exclude) = P(w) / (1 - P(exclude)).
         """
-        k = _check_int(k, "k", 0)
+        k = check_int("k", k, 0)
         p = self.probabilities
         if exclude is not None:
             items = list(exclude) if isinstance(exclude, Iterable) and not isinstance(exclude, np.ndarray) else exclude
@@ -247,7 +225,7 @@ def bind_negative_sampler(sampler: NegativeSampler, k: int) -> LossAndGradient:
     Each call draws K = ``k`` negatives from ``sampler`` excluding ``outside_idx`` and returns
     :func:`neg_sampling_loss_and_gradient` on them.
     """
-    k = _check_int(k, "k", 0)
+    k = check_int("k", k, 0)
 
     def loss_and_gradient(center_vec: ArrayLike, outside_idx: int, outside_vectors: ArrayLike):
         negatives = sampler.sample(k, exclude=outside_idx)
@@ -345,8 +323,8 @@ def gradcheck(
     from the same numpy global random state, so a loss that samples through it (an unseeded
     :class:`NegativeSampler`) sees the same draws; the global state is restored on return.
     """
-    eps = _check_positive_float(eps, "eps")
-    rtol = _check_positive_float(rtol, "rtol")
+    eps = check_float("eps", eps, 0.0, low_open=True)
+    rtol = check_float("rtol", rtol, 0.0, low_open=True)
     x = np.array(x, dtype=np.float64)
     state = np.random.get_state()
     try:
@@ -451,12 +429,12 @@ def sgd(
     (seed it before the first run, e.g. ``np.random.seed(0)``), a resumed run gives the same
     final x as an uninterrupted one.
     """
-    step = _check_positive_float(step, "step")
-    anneal_factor = _check_positive_float(anneal_factor, "anneal_factor")
-    iterations = _check_int(iterations, "iterations", 0)
-    anneal_every = _check_int(anneal_every, "anneal_every", 1)
-    checkpoint_every = _check_int(checkpoint_every, "checkpoint_every", 1)
-    print_every = _check_int(print_every, "print_every", 1) if print_every else 0
+    step = check_float("step", step, 0.0, low_open=True)
+    anneal_factor = check_float("anneal_factor", anneal_factor, 0.0, low_open=True)
+    iterations = check_int("iterations", iterations, 0)
+    anneal_every = check_int("anneal_every", anneal_every, 1)
+    checkpoint_every = check_int("checkpoint_every", checkpoint_every, 1)
+    print_every = check_int("print_every", print_every, 1) if print_every else 0
 
     x = np.array(x0, dtype=np.float64)
     start, ema = 0, float("nan")

@@ -47,6 +47,7 @@ from typing import Any, Sequence
 import numpy as np
 
 from ..errors import ParameterError
+from ..validation import check_int
 from ..resources import sst_sentences
 
 __all__ = [
@@ -105,12 +106,6 @@ class SSTResult:
         )
 
 
-def _check_iterations(iterations: int) -> int:
-    if isinstance(iterations, bool) or not isinstance(iterations, (int, np.integer)) or iterations < 1:
-        raise ParameterError(f"iterations must be an integer >= 1, got {iterations!r}")
-    return int(iterations)
-
-
 def output_dir(path: str | os.PathLike) -> Path:
     """Create the folder ``path`` (and its parents) unless it exists; error if it is a file."""
     out = Path(path)
@@ -161,7 +156,7 @@ def run_fast(
     """
     from ..models.word2vec import Word2Vec
 
-    iterations = _check_iterations(iterations)
+    iterations = check_int("iterations", iterations, 1)
     out = output_dir(out_dir)
     sentences = sst_sentences()
     epochs = equivalent_epochs(sentences, iterations * BATCH)
@@ -247,7 +242,7 @@ def run_reference(
     from ..vectors.keyedvectors import KeyedVectors
     from .reference import NegativeSampler, bind_negative_sampler, sgd, skipgram
 
-    iterations = _check_iterations(iterations)
+    iterations = check_int("iterations", iterations, 1)
     out = output_dir(out_dir)
     data = CS224NWindows(sst_sentences())
     V = len(data.words)

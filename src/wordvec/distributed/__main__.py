@@ -1,6 +1,6 @@
 """``python -m wordvec.distributed``: data-parallel training with torch.distributed (run it with torchrun)."""
 import sys
 
-from .training import main
+from .command import main
 
 sys.exit(main())

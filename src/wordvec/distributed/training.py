@@ -35,27 +35,28 @@ stops the job with a non-zero status.
 """
 from __future__ import annotations
 
-import argparse
-import datetime
 import hashlib
-import io
 import json
 import logging
 import math
 import os
 import re
-import sys
-import time
 from collections import Counter
-from pathlib import Path
 from typing import Any, Iterable, Iterator, Sequence
 
 import numpy as np
 
-from ..train import kernels
-from ..text.corpus import BLOCK_BYTES, TextBlocks, _last_boundary, count_text, open_corpus
 from ..errors import CorpusError, ParameterError, TrainingError, WordvecError
+from ..text.corpus import BLOCK_BYTES, count_text
+from ..text.shards import ShardBlocks
 from ..text.vocab import VocabCounter, Vocabulary
+from ..train import kernels
+from ..train.driver import Driver
+from ..train.engine import Engine
+from ..train.jobs import SYNC, CorpusJobs
+from ..train.numba_engine import NumbaEngine
+from ..train.state import RunState, Tally
+from ..validation import check_choice, check_int
 
 try:
     import torch
@@ -73,98 +74,19 @@ COMBINE = ("adaptive", "mean")
 #: Expected updates of a row per rank and round above which the ranks' changes are averaged
 #: rather than summed (see combine_weights); measured on SST (docs/distributed.md).
 ADAPTIVE_UPDATES = 256.0
-#: Longest scan for a line start at a shard boundary before cutting at whitespace instead.
-MAX_LINE_SCAN = 1 << 20
-_SPACE = b" \t\n\v\f\r"
 
 
-def _require_torch() -> None:
+def require_torch() -> None:
     if dist is None:
         raise ParameterError(
             "distributed training needs PyTorch: install it with pip install 'wordvec[torch]' (or pip install torch)"
         )
 
 
-# ----------------------------------------------------------------------------------- shards
-
-
-def _boundary(f: Any, pos: int, size: int) -> int:
-    """The first line start at or after byte ``pos``; in a line longer than MAX_LINE_SCAN, the
-    first token start after it (so a one-line corpus such as text8 still splits)."""
-    if pos <= 0:
-        return 0
-    if pos >= size:
-        return size
-    f.seek(pos - 1)
-    data = f.read(MAX_LINE_SCAN)
-    nl = data.find(b"\n")
-    if nl >= 0:
-        return pos + nl
-    for i, c in enumerate(data):
-        if c in _SPACE:
-            return pos + i
-    return min(size, pos - 1 + len(data))
-
-
-def shard_range(path: str | os.PathLike, rank: int, world: int) -> tuple[int, int]:
-    """Byte range [start, stop) of shard ``rank`` of ``world`` in an uncompressed file: the
-    ranges tile the file and each starts at a line start (see :func:`_boundary`)."""
-    size = os.path.getsize(path)
-    with open(path, "rb") as f:
-        return _boundary(f, size * rank // world, size), _boundary(f, size * (rank + 1) // world, size)
-
-
-class ShardBlocks(TextBlocks):
-    """Re-iterable blocks of shard ``rank`` of ``world`` of a text corpus (see the module
-    docstring); ``bytes_read`` is the size of the last full pass."""
-
-    def __init__(self, path: str | os.PathLike, rank: int, world: int, block_bytes: int = BLOCK_BYTES) -> None:
-        super().__init__(path, block_bytes)
-        self.rank, self.world = rank, world
-        with open_corpus(self.path) as f:
-            self.compressed = not isinstance(f, io.BufferedReader)
-        self.range = None if self.compressed else shard_range(self.path, rank, world)
-        self.bytes_read = 0
-
-    def blocks(self, start_block: int = 0) -> Iterator[bytes]:
-        self.bytes_read = 0
-        source = self._round_robin() if self.compressed else self._byte_range()
-        for i, block in enumerate(source):
-            self.bytes_read += len(block)
-            if i >= start_block:
-                yield block
-
-    def _round_robin(self) -> Iterator[bytes]:
-        for i, block in enumerate(super().blocks()):
-            if i % self.world == self.rank:
-                yield block
-
-    def _byte_range(self) -> Iterator[bytes]:
-        self.invalid_bytes = 0
-        start, stop = self.range  # type: ignore[misc]
-        with open(self.path, "rb") as f:
-            f.seek(start)
-            pos, rest = start, b""
-            while pos < stop:
-                data = f.read(min(self.block_bytes, stop - pos))
-                if not data:
-                    break
-                pos += len(data)
-                buf = rest + data
-                cut = _last_boundary(buf)
-                if cut <= 0:
-                    rest = buf
-                    continue
-                rest = buf[cut:]
-                yield self._clean(buf[:cut])
-            if rest:
-                yield self._clean(rest)
-
-
 # ----------------------------------------------------------------------------------- collectives
 
 
-class _Group:
+class Group:
     """The process group: rank, world size, the device collectives use, and error reporting."""
 
     def __init__(self, device: Any) -> None:
@@ -227,7 +149,7 @@ def combine_weights(model: Any, words_per_round: float, world: int) -> np.ndarra
     updates of Hogwild threads do (factor 1). A frequent word's row moves to where its many
     updates balance on every rank: those estimates are averaged (factor 1 / world); summing them
     would overshoot by (world - 1) times the move and diverge from 3 ranks on."""
-    kept = model.vocab.counts * np.minimum(1.0, model._tables().keep / 2.0**32)
+    kept = model.vocab.counts * np.minimum(1.0, model.vocab.keep_thresholds(model.sample) / 2.0**32)
     expected = kept / max(kept.sum(), 1.0) * words_per_round
     return (1.0 / (1.0 + (world - 1) * np.minimum(1.0, expected / ADAPTIVE_UPDATES))).astype(np.float32)
 
@@ -240,7 +162,7 @@ class Averager:
     the output matrices of hierarchical softmax and the exact softmax, whose rows every
     example updates, are averaged)."""
 
-    def __init__(self, group: "_Group", tensors: dict[str, Any], factors: dict[str, Any]) -> None:
+    def __init__(self, group: "Group", tensors: dict[str, Any], factors: dict[str, Any]) -> None:
         self.group = group
         self.bases = {k: t.clone() for k, t in tensors.items()}
         self.factors = {k: f.to(tensors[k].device)[:, None] for k, f in factors.items() if k in tensors}
@@ -256,44 +178,26 @@ class Averager:
 
 
 
-def _run_class(torch_device: bool) -> type:
-    """The training driver (the numba engine's or the torch backend's) whose ``epoch`` trains the
-    blocks of ``segment`` and continues the same epoch at the next call."""
-    if torch_device:
-        from ..train.torch_engine import TorchRun as base
-    else:
-        from ..models.word2vec import _Run as base
+class ShardJobs(CorpusJobs):
+    """The jobs of a shard, with :data:`~wordvec.train.jobs.SYNC` after the block that
+    completes each of the first ``rounds - 1`` of ``rounds`` equal parts of its ``size`` bytes
+    (the last part ends with the epoch, where the driver synchronises too)."""
 
-    class ShardRun(base):  # type: ignore[valid-type, misc]
-        segment: Iterable[bytes] = ()
+    def __init__(self, shard: ShardBlocks, vocab: Vocabulary, max_sentence_length: int, size: int, rounds: int) -> None:
+        super().__init__(shard, vocab, max_sentence_length)
+        self.size, self.rounds = size, rounds
 
-        def jobs(self, position: int):
-            for i, block in enumerate(self.segment):
-                yield ("text", block), position + i + 1
-
-        def tensors(self) -> dict[str, Any]:
-            """The trained matrices by name, as tensors sharing memory with what trains."""
-            m = self.model
-            if torch_device:
-                found = (self.w_in, self.w_ns, self.w_hs, self.w_sm)
-            else:
-                found = [torch.from_numpy(a) for a in (m.wv.vectors, m.syn1neg, m.syn1, m.syn1_softmax)]
-            return {k: t for k, t in zip(("w_in", "w_ns", "w_hs", "w_sm"), found) if t.shape[0]}
-
-    return ShardRun
+    def jobs(self, position: int) -> Iterator[tuple[Any, int]]:
+        taken, k = 0, 0
+        for i, block in enumerate(self.corpus.blocks()):  # type: ignore[union-attr]
+            taken += len(block)
+            yield block, i + 1
+            while k < self.rounds - 1 and taken >= self.size * (k + 1) / self.rounds:
+                k += 1
+                yield SYNC, i + 1
 
 
-def _segment(blocks: Iterator[bytes], state: list[int], limit: float) -> Iterator[bytes]:
-    """Blocks of ``blocks`` while the bytes taken so far (state[0]) are below ``limit``."""
-    while state[0] < limit:
-        block = next(blocks, None)
-        if block is None:
-            return
-        state[0] += len(block)
-        yield block
-
-
-def build_vocab_distributed(model: Any, shard: ShardBlocks, group: _Group) -> dict[str, int]:
+def build_vocab_distributed(model: Any, shard: ShardBlocks, group: Group) -> dict[str, int]:
     """Count the shard, merge every rank's counts into one vocabulary and set it on ``model``
     (weights initialised from the seed, then broadcast from rank 0).
 
@@ -326,8 +230,7 @@ def build_vocab_distributed(model: Any, shard: ShardBlocks, group: _Group) -> di
     invalid = [p["invalid"] for p in payloads]  # a compressed corpus is decoded whole by every rank
     model.invalid_utf8 = max(invalid) if shard.compressed else sum(invalid)
     model.pruned_words = sum(p["pruned"] for p in payloads)
-    model._memory_check(len(vocab))
-    model._set_vocab(vocab, False)
+    model.set_vocabulary(vocab)
     digest = vocabulary_digest(vocab)
     digests = [d.decode() for d in group.gather_bytes(digest.encode(), "comparing the vocabularies")]
     if len(set(digests)) != 1:
@@ -352,176 +255,48 @@ def train_distributed(
     epoch). ``device``: None trains each rank with the numba engine, else with the torch backend
     on that device (``batch_size`` examples per batch). ``combine``: how the ranks' weights
     are combined after each round, 'adaptive' or 'mean' (see :class:`Averager`)."""
-    _require_torch()
-    if combine not in COMBINE:
-        raise ParameterError(f"combine must be one of {COMBINE}, got {combine!r}")
-    if isinstance(sync_every, bool) or not isinstance(sync_every, int) or sync_every < 1:
-        raise ParameterError(f"sync_every must be a positive integer, got {sync_every!r}")
+    require_torch()
+    check_choice("combine", combine, COMBINE)
+    check_int("sync_every", sync_every, 1)
     comm = torch.device(device) if device is not None and torch.device(device).type == "cuda" else torch.device("cpu")
-    group = _Group(comm)
+    group = Group(comm)
     shard = ShardBlocks(corpus_file, group.rank, group.world, block_bytes=int(min(BLOCK_BYTES, max(1 << 14, 3 * sync_every))))
     stats = build_vocab_distributed(model, shard, group)
     streams = range(group.rank * model.workers, (group.rank + 1) * model.workers)
-    model._rng = np.stack([kernels.rng_state(model.seed, i) for i in streams])
-    cls = _run_class(device is not None)
-    extra = {"device": device, "batch_size": batch_size} if device is not None else {}
-    state = {
-        "epochs": model.epochs, "alpha0": model.alpha, "alpha1": model.min_alpha, "epoch": 0, "position": 0,
-        "done": 0, "partial": [0.0] * 5, "totals": [0, 0, 0], "corpus_file": None,
-    }
-    run = cls(model, "file", shard, state, False, **extra)
-    run.words_per_epoch = max(1, stats["words"])  # this rank's share: every rank decays alpha alike
-    run.total = model.epochs * run.words_per_epoch
-    group.broadcast(run.tensors().values())
+    model.rng_states = np.stack([kernels.rng_state(model.seed, i) for i in streams])
+    if device is None:
+        engine: Engine = NumbaEngine(model)
+    else:
+        from ..train.torch_engine import TorchEngine
+
+        engine = TorchEngine(model, device=device, batch_size=batch_size)
+    tensors = engine.tensors() or {k: torch.from_numpy(a) for k, a in engine.weights().items()}
+    group.broadcast(tensors.values())
     rounds = max(1, math.ceil(stats["raw_total"] / group.world / sync_every))
     factors = {}
     if combine == "adaptive":
         word_factors = torch.from_numpy(combine_weights(model, stats["raw"] / rounds, group.world))
         factors = {"w_in": word_factors, "w_ns": word_factors}
-    average = Averager(group, run.tensors(), factors)
+    average = Averager(group, tensors, factors)
     logger.info("rank %d: shard of %d words (%d bytes); %d averaging rounds per epoch", group.rank, stats["raw"], stats["bytes"], rounds)
-    t0 = time.perf_counter()
-    totals = np.zeros(3)
-    try:
-        for epoch in range(model.epochs):
-            blocks, taken = iter(shard), [0]
-            for k in range(rounds):
-                limit = stats["bytes"] * (k + 1) / rounds if k < rounds - 1 else math.inf
-                run.segment = _segment(blocks, taken, limit)
-                run.epoch()  # continues the epoch: state["partial"] accumulates over the segments
-                average(run.tensors())
-            if device is not None:
-                run.to_host()
-            loss, examples, *words = group.sum(state["partial"], "summing the epoch's loss")
-            totals += words
-            state["epoch"] += 1
-            state["position"] = 0
-            mean = loss / examples if examples else float("nan")
-            model.loss_history.append(mean)
-            model.running_training_loss = loss
-            model.epochs_trained += 1
-            model._check_finite(mean, model.alpha, model.min_alpha)
-            logger.info("rank %d: epoch %d: mean loss %.4f over %d examples", group.rank, epoch + 1, mean, int(examples))
-    finally:
-        run.close()
-        model.wv.reset_norms()
-    seconds = time.perf_counter() - t0
-    model.training_summary = {
-        "epochs": model.epochs, "raw_words": int(totals[0]), "words": int(totals[1]), "trained_words": int(totals[2]),
-        "seconds": seconds, "words_per_sec": totals[0] / seconds if seconds > 0 else float("inf"),
-        "final_loss": model.loss_history[-1], "workers": model.workers * group.world, "ranks": group.world,
-        "sync_every": sync_every, "rounds_per_epoch": rounds, "combine": combine,
-    }
+
+    def job_tally(t: Tally) -> Tally:
+        loss, examples, raw, words, trained = group.sum(
+            [t.loss, t.examples, t.raw_words, t.words, t.trained_words], "summing the epoch's loss"
+        )
+        return Tally(loss, examples, int(raw), int(words), int(trained))
+
+    state = RunState(epochs=model.epochs, alpha0=model.alpha, alpha1=model.min_alpha)
+    driver = Driver(
+        model, engine, ShardJobs(shard, model.vocab, model.max_sentence_length, stats["bytes"], rounds), state,
+        units_per_epoch=max(1, stats["words"]),  # this rank's share: every rank decays alpha alike
+        callbacks=model.callbacks, sync=lambda: average(tensors), combine=job_tally,
+    )
+    driver.run(begin=True)
+    model.training_summary.update(
+        workers=model.workers * group.world, ranks=group.world, sync_every=sync_every, rounds_per_epoch=rounds, combine=combine,
+    )
     return model
 
 
 # ----------------------------------------------------------------------------------- command line
-
-
-def build_parser() -> argparse.ArgumentParser:
-    """``python -m wordvec.distributed train``: ``wordvec train``'s options plus the distributed ones."""
-    from ..cli import main as cli
-
-    parser = cli._Parser(prog=f"python -m {PROG}", description="Data-parallel word2vec training with torch.distributed (run it with torchrun).")
-    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=cli._Parser)
-    sub.required = True
-    single = next(a for a in cli.build_parser()._actions if isinstance(a, argparse._SubParsersAction)).choices["train"]
-    p = sub.add_parser("train", parents=[single], add_help=False, help="train word vectors on a corpus file",
-                       description="Train word2vec vectors on a corpus file with every worker of the torchrun job; "
-                       "rank 0 writes the vectors. The options are those of 'wordvec train' plus the ones below.")
-    options = [
-        ("--sync-every", dict(type=cli._positive_int, default=DEFAULT_SYNC_EVERY, metavar="N",
-                              help="combine the workers' weights every N words read per worker (default %(default)s)")),
-        ("--combine", dict(choices=COMBINE, default="adaptive",
-                           help="how the workers' weights are combined: 'mean' averages them; 'adaptive' (default) "
-                           "averages the rows of frequent words and adds up the changes of the others")),
-        ("--device", dict(default=None, help="train each worker with the torch backend on this device ('cuda' uses "
-                          "GPU LOCAL_RANK, NCCL); default: the numba engine on the CPU (gloo)")),
-        ("--batch-size", dict(type=cli._positive_int, default=None, metavar="N", help="torch backend: pairs per batch")),
-        ("--timeout", dict(type=float, default=DEFAULT_TIMEOUT, metavar="SECONDS",
-                           help="give up when another worker does not answer for this long (default %(default)s)")),
-    ]
-    for flag, kwargs in options:
-        if flag not in p._option_string_actions:  # 'wordvec train' may have it already
-            p.add_argument(flag, **kwargs)
-    p.set_defaults(func=cmd_train)
-    return parser
-
-
-def _init_group(args: argparse.Namespace) -> Any:
-    """Join torchrun's process group (env:// rendezvous); a single process without torchrun.
-    Returns the torch device this rank trains on (None: the numba engine)."""
-    device = args.device
-    local_rank = int(os.environ.get("LOCAL_RANK", "0"))
-    if device is not None:
-        from ..train.torch_engine import check_device
-
-        dev = check_device(device)
-        if dev.type == "cuda" and dev.index is None:
-            device = f"cuda:{local_rank}"
-            check_device(device)
-            torch.cuda.set_device(device)
-    backend = "nccl" if device is not None and torch.device(device).type == "cuda" else "gloo"
-    timeout = datetime.timedelta(seconds=args.timeout)
-    if "WORLD_SIZE" in os.environ:
-        dist.init_process_group(backend, init_method="env://", timeout=timeout)
-    else:
-        dist.init_process_group(backend, store=dist.HashStore(), rank=0, world_size=1, timeout=timeout)
-    return device
-
-
-def cmd_train(args: argparse.Namespace) -> int:
-    from ..cli import main as cli
-    from ..models.word2vec import Word2Vec
-
-    _require_torch()
-    if args.corpus is None:
-        from ..resources import default_corpus_path
-
-        args.corpus = default_corpus_path()
-    if str(args.corpus) == "-":
-        raise ParameterError("distributed training reads a corpus file, not standard input: save it to a file first")
-    for name in ("checkpoint", "resume"):  # inherited from 'wordvec train'
-        if getattr(args, name, None):
-            raise ParameterError(f"--{name} is not supported by distributed training: a stopped job starts again")
-    if not math.isfinite(args.timeout) or args.timeout <= 0:
-        raise ParameterError(f"--timeout must be a positive number of seconds, got {args.timeout}")
-    fmt = "binary" if args.binary else args.format
-    if args.threads is None:
-        local_world = int(os.environ.get("LOCAL_WORLD_SIZE", "1"))
-        from ..models.word2vec import default_workers
-
-        args.threads = max(1, default_workers() // local_world)
-    model = Word2Vec(**cli._train_params(args))
-    rank = int(os.environ.get("RANK", "0"))
-    if rank == 0:
-        out = cli._check_output(args.output)
-        if args.save_model:
-            cli._check_output(args.save_model, "model file")
-    device = _init_group(args)
-    try:
-        train_distributed(model, args.corpus, args.sync_every, device, args.batch_size, args.combine)
-        if dist.get_rank() == 0:
-            cli.save_vectors(model.wv, out, fmt)
-            if args.save_model:
-                model.save(args.save_model)
-            print(f"{cli._training_line(model)}; {dist.get_world_size()} workers; vectors ({fmt}) written to {out}")
-    finally:
-        dist.destroy_process_group()
-    return 0
-
-
-def main(argv: Sequence[str] | None = None) -> int:
-    """Run ``python -m wordvec.distributed``; returns the exit status (errors: one line, status 1)."""
-    from ..cli import main as cli
-
-    args = build_parser().parse_args(argv)
-    logging.basicConfig(level=logging.INFO, format=f"{PROG}: %(message)s")
-    try:
-        return args.func(args)
-    except KeyboardInterrupt:
-        print(f"{PROG}: interrupted", file=sys.stderr)
-        return cli.EXIT_INTERRUPTED
-    except (WordvecError, OSError, KeyError, ValueError, RuntimeError) as exc:
-        print(f"{PROG}: error: {cli._error_message(exc)}", file=sys.stderr)
-        return cli.EXIT_ERROR

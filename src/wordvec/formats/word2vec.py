@@ -65,7 +65,7 @@ import numpy as np
 
 from .atomic import atomic_write
 from ..errors import ModelFileError, ParameterError, VectorFormatError, WordvecError
-from ..vectors.keyedvectors import check_int
+from ..validation import check_int
 
 logger = logging.getLogger(__name__)
 

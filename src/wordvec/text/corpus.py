@@ -20,8 +20,6 @@ import gzip
 import io
 import itertools
 import os
-import queue
-import threading
 import zlib
 from collections import Counter
 from pathlib import Path
@@ -31,11 +29,12 @@ import numba
 import numpy as np
 
 from ..errors import CorpusError
-from .vocab import VocabCounter, _build_hash_table, fnv1a
+from ..pool import WorkerPool
+from .tokens import build_hash_table, is_space, last_boundary, lookup
+from .vocab import VocabCounter
 
 BLOCK_BYTES = 1 << 18
 MAX_TOKEN_BYTES = 1 << 24
-_WHITESPACE = b" \t\n\v\f\r"
 
 
 def open_corpus(path: str | os.PathLike) -> BinaryIO:
@@ -79,46 +78,48 @@ class TextBlocks:
     def blocks(self, start_block: int = 0) -> Iterator[bytes]:
         """Yield the blocks in order, skipping the first ``start_block`` (for resuming)."""
         self.invalid_bytes = 0
-        index = 0
+        for index, block in enumerate(self.cut(self.reads())):
+            if index >= start_block:
+                yield self.clean(block)
+
+    def reads(self) -> Iterator[bytes]:
+        """The file's bytes (decompressed) in reads of about ``block_bytes``."""
         with open_corpus(self.path) as f:
-            rest = b""
             while True:
                 try:
                     data = f.read(self.block_bytes)
                 except (EOFError, OSError, zlib.error) as e:
                     raise CorpusError(f"corpus file '{self.path}' is truncated or corrupt: {e}") from None
                 if not data:
-                    break
-                buf = rest + data
-                cut = _last_boundary(buf)
-                if cut < 0:
-                    if len(buf) < MAX_TOKEN_BYTES:
-                        rest = buf
-                        continue
-                    cut = len(buf)
-                rest = buf[cut:]
-                if index >= start_block:
-                    yield self._clean(buf[:cut])
-                index += 1
-            if rest and index >= start_block:
-                yield self._clean(rest)
+                    return
+                yield data
 
-    def _clean(self, block: bytes) -> bytes:
+    @staticmethod
+    def cut(reads: Iterable[bytes]) -> Iterator[bytes]:
+        """Re-cut consecutive reads into blocks that end at a newline or, in a longer line, at
+        the last whitespace; a run without whitespace is cut every MAX_TOKEN_BYTES."""
+        rest = b""
+        for data in reads:
+            buf = rest + data
+            cut = last_boundary(buf)
+            if cut < 0:
+                if len(buf) < MAX_TOKEN_BYTES:
+                    rest = buf
+                    continue
+                cut = len(buf)
+            rest = buf[cut:]
+            yield buf[:cut]
+        if rest:
+            yield rest
+
+    def clean(self, block: bytes) -> bytes:
+        """``block`` as valid UTF-8: invalid sequences replaced by U+FFFD and counted."""
         if block.isascii():
             return block
         text = block.decode("utf-8", "replace")
         bad = text.count("\ufffd") - block.count("\ufffd".encode())
         self.invalid_bytes += bad
         return text.encode("utf-8") if bad else block
-
-
-def _last_boundary(buf: bytes) -> int:
-    """Index just past the last newline, else past the last whitespace byte, else -1."""
-    nl = buf.rfind(b"\n")
-    if nl >= 0:
-        return nl + 1
-    ws = max(buf.rfind(c) for c in (b" ", b"\t", b"\r", b"\v", b"\f"))
-    return ws + 1 if ws >= 0 else -1
 
 
 def count_text(blocks: Iterable[bytes], counter: VocabCounter, workers: int = 1) -> None:
@@ -151,32 +152,13 @@ def count_text(blocks: Iterable[bytes], counter: VocabCounter, workers: int = 1)
 
 
 def _count_threaded(blocks: Iterable[bytes], tables: list["_WordTable"]) -> None:
-    jobs: queue.Queue = queue.Queue(maxsize=2 * len(tables))
-    errors: list[BaseException] = []
-
-    def work(table: "_WordTable") -> None:
-        while (job := jobs.get()) is not None:
-            if not errors:
-                try:
-                    table.add_block(*job)
-                except BaseException as e:  # noqa: BLE001 - re-raised on the calling thread
-                    errors.append(e)
-
-    threads = [threading.Thread(target=work, args=(t,), daemon=True, name="wordvec-count") for t in tables]
-    for t in threads:
-        t.start()
+    pool = WorkerPool(lambda i, job: tables[i].add_block(*job), len(tables), name="wordvec-count")
     try:
         for i, block in enumerate(blocks):
-            if errors:
+            if not pool.submit((block, i)):
                 break
-            jobs.put((block, i))
     finally:
-        for _ in threads:
-            jobs.put(None)
-        for t in threads:
-            t.join()
-    if errors:
-        raise errors[0]
+        pool.close()
 
 
 class _WordTable:
@@ -235,7 +217,7 @@ class _WordTable:
             self.word_bytes = _resized(self.word_bytes, max(2 * self.word_bytes.shape[0], need_bytes))
         if 2 * need_words > self.table.shape[0]:
             size = 1 << (2 * need_words).bit_length()
-            self.table = _build_hash_table(self.word_bytes, self.offsets[: self.n + 1], size)
+            self.table = build_hash_table(self.word_bytes, self.offsets[: self.n + 1], size)
 
 
 def _resized(a: np.ndarray, size: int) -> np.ndarray:
@@ -245,34 +227,10 @@ def _resized(a: np.ndarray, size: int) -> np.ndarray:
 
 
 @numba.njit(inline="always")
-def _lookup(src, start, stop, table, word_bytes, offsets):
-    """(slot, index) of the word src[start:stop] in an open-addressing table over the words
-    word_bytes[offsets[i]:offsets[i+1]] (FNV-1a, linear probing); index -1 and the empty slot
-    where it would go if absent."""
-    mask = np.uint64(table.shape[0] - 1)
-    length = stop - start
-    slot = fnv1a(src, start, stop) & mask
-    while True:
-        w = table[slot]
-        if w < 0:
-            return slot, -1
-        ws = offsets[w]
-        if offsets[w + 1] - ws == length:
-            same = True
-            for k in range(length):
-                if word_bytes[ws + k] != src[start + k]:
-                    same = False
-                    break
-            if same:
-                return slot, w
-        slot = (slot + np.uint64(1)) & mask
-
-
-@numba.njit(inline="always")
 def _find_or_add(src, start, stop, table, word_bytes, offsets, n):
     """Index of the word src[start:stop] in the table, adding it as word n if new; returns
     (index, new word count). The caller guarantees room for one more word."""
-    slot, w = _lookup(src, start, stop, table, word_bytes, offsets)
+    slot, w = lookup(src, start, stop, table, word_bytes, offsets)
     if w >= 0:
         return w, n
     table[slot] = n
@@ -292,12 +250,12 @@ def _count_tokens(buf, pos, key, table, word_bytes, offsets, count, first, n):
     newlines = 0
     while pos < end:
         c = buf[pos]
-        if _is_space(c):
+        if is_space(c):
             newlines += c == 10
             pos += 1
             continue
         stop = pos
-        while stop < end and not _is_space(buf[stop]):
+        while stop < end and not is_space(buf[stop]):
             stop += 1
         if 2 * (n + 2) > table.shape[0] or n + 2 > count.shape[0] or offsets[n] + stop - pos > word_bytes.shape[0]:
             break
@@ -346,11 +304,6 @@ def count_sentences(sentences: Iterable[list[str]], counter: VocabCounter) -> No
     counter.n_sentences += len(batch)
 
 
-@numba.njit(inline="always")
-def _is_space(c: np.uint8) -> bool:
-    return c == 32 or (9 <= c <= 13)
-
-
 @numba.njit(nogil=True, cache=True)
 def encode_text(
     buf: np.ndarray,
@@ -378,11 +331,11 @@ def encode_text(
             in_sentence = 0
             i += 1
             continue
-        if _is_space(c):
+        if is_space(c):
             i += 1
             continue
         start = i
-        while i < n and not _is_space(buf[i]):
+        while i < n and not is_space(buf[i]):
             i += 1
         n_raw += 1
         if in_sentence == max_sentence_length:
@@ -391,7 +344,7 @@ def encode_text(
                 offsets[n_sent] = n_ids
             in_sentence = 0
         in_sentence += 1
-        w = _lookup(buf, start, i, table, word_bytes, word_offsets)[1]
+        w = lookup(buf, start, i, table, word_bytes, word_offsets)[1]
         if w >= 0:
             ids[n_ids] = w
             n_ids += 1

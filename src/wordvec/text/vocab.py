@@ -25,6 +25,7 @@ import numba
 import numpy as np
 
 from ..errors import CorpusError
+from .tokens import build_hash_table
 
 logger = logging.getLogger(__name__)
 
@@ -141,7 +142,7 @@ class Vocabulary:
         np.cumsum([len(b) for b in encoded], out=offsets[1:])
         word_bytes = np.frombuffer(b"".join(encoded), dtype=np.uint8)
         size = 1 << max(4, int(2 * max(1, len(encoded)) - 1).bit_length())
-        table = _build_hash_table(word_bytes, offsets, size)
+        table = build_hash_table(word_bytes, offsets, size)
         return table, word_bytes, offsets
 
 
@@ -262,23 +263,3 @@ def _build_huffman(counts: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarr
             b = parent[b]
             i -= 1
     return codes, points, lengths
-
-
-@numba.njit(inline="always")
-def fnv1a(buf: np.ndarray, start: int, stop: int) -> np.uint64:
-    h = np.uint64(14695981039346656037)
-    for i in range(start, stop):
-        h = (h ^ np.uint64(buf[i])) * np.uint64(1099511628211)
-    return h
-
-
-@numba.njit(cache=True)
-def _build_hash_table(word_bytes: np.ndarray, offsets: np.ndarray, size: int) -> np.ndarray:
-    table = np.full(size, -1, dtype=np.int32)
-    mask = np.uint64(size - 1)
-    for w in range(offsets.shape[0] - 1):
-        slot = fnv1a(word_bytes, offsets[w], offsets[w + 1]) & mask
-        while table[slot] >= 0:
-            slot = (slot + np.uint64(1)) & mask
-        table[slot] = w
-    return table

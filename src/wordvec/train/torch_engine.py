@@ -2,7 +2,7 @@
 code, on the CPU (``device="cpu"``), in large batches of training examples.
 
 What stays as in the numba engine: the vocabulary, subsampling, dynamic windows (the windows come
-from :func:`wordvec.kernels.softmax_examples`, built on the CPU by a background thread), the
+from :func:`wordvec.train.kernels.softmax_examples`, built on the CPU by a background thread), the
 objectives, the linear learning-rate decay over epochs x words, and the loss and its definition
 per example. What changes is the order of the updates: a batch of about ``batch_size``
 (center, context) pairs is scored against one snapshot of the weights and its summed gradients
@@ -40,15 +40,16 @@ callbacks and the divergence check see the current vectors).
 from __future__ import annotations
 
 import math
-import queue
 import threading
-from typing import Any, Iterator, NamedTuple
+from typing import Any, NamedTuple
 
 import numpy as np
 
 from . import kernels
 from ..errors import ParameterError, TrainingError
-from ..models.word2vec import _Run
+from .engine import Engine
+from .numba_engine import build_tables, ensure_rng_states, initial_loss, kernel_config
+from .state import Tally
 
 try:
     import torch
@@ -69,8 +70,6 @@ SOFTMAX_ELEMENTS = 1 << 25
 #: the sum of the batch's gradients, and 16384 pairs diverge at alpha = 0.025 (the numba
 #: engine's hold at most 100 / alpha: 4000 at 0.025).
 SOFTMAX_PAIRS = 4096
-#: Corpus chunks whose windows the data thread prepares ahead of the device.
-PREFETCH = 4
 #: Most occurrences of one row in a batch that count at full weight (see scatter_rows): a
 #: summed update larger than about alpha x ROW_CAP gradients diverges where sequential SGD would
 #: have saturated; 64 keeps batches up to 16384 stable at alpha = 0.025 and never binds at 4096.
@@ -210,21 +209,27 @@ def scatter_rows(
     W.index_add_(0, rows, d_rows * scale[:, None].to(d_rows.dtype), alpha=-alpha)
 
 
-class TorchRun(_Run):
-    """:class:`wordvec.model._Run` whose epochs train on a torch device in batches.
+class TorchEngine(Engine):
+    """Trains a Word2Vec-like model on a torch device in batches (see the module docstring).
 
-    ``device`` and ``batch_size`` default to the model's attributes of these names. It keeps
-    _Run's contract: an epoch trains ``self.jobs(position)`` from ``state["position"]``, adds
-    its loss and examples to ``state["partial"]``, reports each job with ``account`` and stops at
-    a job boundary when ``interrupt.flag`` is set or the loss is not finite. (Windows are built
-    a few jobs ahead, so a resumed run is consistent but not bit-identical.)"""
+    ``device`` and ``batch_size`` default to the model's attributes of these names. Two worker
+    threads of the driver prepare batches (windows drawn on the CPU by
+    :func:`.kernels.softmax_examples`) while the device trains another: the device part runs
+    under a lock, so batches are trained one at a time in the order they are ready (a resumed
+    run is consistent but not bit-identical)."""
 
-    def __init__(self, *args: Any, device: Any = None, batch_size: int | None = None) -> None:
-        super().__init__(*args)
-        model = self.model
+    workers = 2
+
+    def __init__(self, model: Any, device: Any = None, batch_size: int | None = None) -> None:
+        require_torch()
+        self.model = model
         device = getattr(model, "device", None) if device is None else device
         self.device = check_device("cpu" if device is None else device)
         self.batch_size = int(getattr(model, "batch_size", DEFAULT_BATCH_SIZE) if batch_size is None else batch_size)
+        self.tables = build_tables(model.vocab, bool(model.hs), model.sample, model.ns_exponent)
+        self.cfg = kernel_config(model)
+        self.rng = ensure_rng_states(model, self.workers)
+        self.lock = threading.Lock()
         self._host = [model.wv.vectors, model.syn1neg, model.syn1, model.syn1_softmax]
         self.shared = self.device.type == "cpu"
         dev = self.device
@@ -241,98 +246,59 @@ class TorchRun(_Run):
         self.terms = {id(w): torch.zeros(w.shape[0], dtype=w.dtype, device=dev) for w in self.parameters()}
         self.gen = torch.Generator(device=dev)
         self.gen.manual_seed(int(kernels.rng_state(model.seed, 1_000_003 + model.epochs_trained)[0] >> np.uint64(1)))
+        self._threads = 0
 
     def parameters(self) -> list["torch.Tensor"]:
         """The trained tensors (input vectors and the used output matrices), on the device."""
         return [t for t in (self.w_in, self.w_ns, self.w_hs, self.w_sm) if t.shape[0]]
 
-    def to_host(self) -> None:
+    def tensors(self) -> dict[str, Any]:
+        found = (self.w_in, self.w_ns, self.w_hs, self.w_sm)
+        return {k: t for k, t in zip(("w_in", "w_ns", "w_hs", "w_sm"), found) if t.shape[0]}
+
+    def weights(self) -> dict[str, np.ndarray]:
+        return {k: a for k, a in zip(("w_in", "w_ns", "w_hs", "w_sm"), self._host) if a.shape[0]}
+
+    def initial_loss(self) -> float:
+        if self.model.softmax:
+            return math.log(max(len(self.model.vocab), 2))
+        return initial_loss(self.model, self.tables)
+
+    def begin_epoch(self, state: Any) -> None:
+        if self.shared:  # on the CPU, ``workers`` torch threads
+            self._threads = torch.get_num_threads()
+            torch.set_num_threads(int(self.model.workers))
+
+    def end_epoch(self) -> None:
         """Copy the device tensors into the model's numpy arrays (no-op on the CPU)."""
-        if not self.shared:
+        if self.shared:
+            if self._threads:
+                torch.set_num_threads(self._threads)
+                self._threads = 0
+            return
+        with self.lock:
             for a, t in zip(self._host, (self.w_in, self.w_ns, self.w_hs, self.w_sm)):
                 torch.from_numpy(a).copy_(t)
 
-    def epoch(self) -> tuple[float, float]:
-        try:
-            return super().epoch()
-        finally:
-            self.to_host()
-
-    def _threaded_epoch(self) -> None:
-        if not self.shared:
-            return self._device_epoch()
-        threads = torch.get_num_threads()
-        torch.set_num_threads(self.model.workers)  # on the CPU, ``workers`` torch threads
-        try:
-            return self._device_epoch()
-        finally:
-            torch.set_num_threads(threads)
-
-    _softmax_epoch = _threaded_epoch
-
-    # -- data
-    def _chunks(self, position: int) -> Iterator[tuple[tuple, int]]:
-        """(windows of a job, position after it), built on the host by a background thread."""
-        rng = self.model._rng[0]
-        q: queue.Queue = queue.Queue(maxsize=PREFETCH)
-        stop = threading.Event()
-
-        def produce() -> None:
-            try:
-                for job, after in self.jobs(position):
-                    if stop.is_set():
-                        break
-                    ids, offsets, raw = self.encode(job)
-                    centers, ctx_off, contexts = kernels.softmax_examples(ids, offsets, self.tables, self.cfg, rng)
-                    q.put(((raw, len(ids), centers, ctx_off, contexts), after))
-                q.put(None)
-            except BaseException as e:  # noqa: BLE001 - re-raised by the consumer
-                q.put(e)
-
-        thread = threading.Thread(target=produce, daemon=True, name="wordvec-torch-data")
-        thread.start()
-        try:
-            while (item := q.get()) is not None:
-                if isinstance(item, BaseException):
-                    raise item
-                yield item
-        finally:
-            stop.set()
-            while thread.is_alive():
-                try:
-                    q.get(timeout=0.05)
-                except queue.Empty:
-                    pass
-            thread.join()
-
-    def _to_device(self, item: tuple) -> _Chunk:
-        raw, n_ids, centers, ctx_off, contexts = item
+    def _to_device(self, centers: np.ndarray, ctx_off: np.ndarray, contexts: np.ndarray) -> _Chunk:
         seg = np.repeat(np.arange(len(centers), dtype=np.int64), np.diff(ctx_off))
         put = (lambda a: torch.from_numpy(a.astype(np.int64)).to(self.device, non_blocking=True))
-        return _Chunk(raw, n_ids, put(centers), ctx_off, put(contexts), put(seg))
+        return _Chunk(0, 0, put(centers), ctx_off, put(contexts), put(seg))
 
-    # -- training
-    def _device_epoch(self) -> None:
+    def train(self, batch: Any, alpha0: float, alpha1: float, worker: int) -> Tally:
         model = self.model
-        state = self.state
-        partial = state["partial"]
         sg = bool(model.sg)
-        for item, after in self._chunks(state["position"]):
-            chunk = self._to_device(item)
-            a0, a1 = self.reserve(chunk.n_ids)
+        centers, ctx_off, contexts = kernels.softmax_examples(batch.ids, batch.offsets, self.tables, self.cfg, self.rng[worker])
+        with self.lock:
+            chunk = self._to_device(centers, ctx_off, contexts)
             if model.softmax:
-                loss = self._softmax_chunk(chunk, sg, a0, a1)
+                loss = self._softmax_chunk(chunk, sg, alpha0, alpha1)
             elif sg:
-                loss = self._pair_chunk(chunk, a0, a1)
+                loss = self._pair_chunk(chunk, alpha0, alpha1)
             else:
-                loss = self._cbow_chunk(chunk, a0, a1)
+                loss = self._cbow_chunk(chunk, alpha0, alpha1)
             loss = float(loss)
-            partial[0] += loss
-            partial[1] += float(chunk.ctx_off[-1] if sg else len(chunk.centers))
-            self.account(chunk.raw, chunk.n_ids, len(chunk.centers))
-            state["position"] = after
-            if not math.isfinite(loss) or self.interrupt.flag.is_set():
-                break
+        return Tally(loss=loss, examples=float(ctx_off[-1] if sg else len(centers)), trained_words=len(centers))
 
     def _scatter(self, W: "torch.Tensor", rows: "torch.Tensor", d_rows: "torch.Tensor", alpha: float) -> None:
         scatter_rows(W, rows, d_rows, alpha, self.terms[id(W)])

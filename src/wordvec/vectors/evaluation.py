@@ -26,9 +26,9 @@ import numpy as np
 from scipy import stats
 
 from .. import resources
-from ..errors import ParameterError, WordvecError
+from ..errors import EvaluationFileError, ParameterError
 from ..formats.word2vec import read_text
-from .keyedvectors import check_int
+from ..validation import check_int
 from .topk import top_k
 
 logger = logging.getLogger(__name__)
@@ -39,10 +39,6 @@ __all__ = [
 
 _ANALOGY_CANDIDATES = 5  # gensim asks most_similar for topn=5
 _BLOCK_ELEMENTS = 1 << 23  # questions per block * searched words
-
-
-class EvaluationFileError(WordvecError, ValueError):
-    """An evaluation file (analogies, word pairs) cannot be read or holds nothing usable."""
 
 
 @dataclass

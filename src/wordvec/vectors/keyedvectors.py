@@ -20,7 +20,8 @@ from typing import Any, Iterable, Sequence
 
 import numpy as np
 
-from ..errors import ParameterError, WordvecError
+from ..errors import ParameterError, UnknownWordError
+from ..validation import check_int
 
 logger = logging.getLogger(__name__)
 
@@ -29,13 +30,6 @@ __all__ = ["KeyedVectors", "UnknownWordError"]
 _KEY_TYPES = (str, int, np.integer)
 _COSMUL_EPSILON = 1e-6
 _NORM_CHUNK_ROWS = 1 << 16
-
-
-class UnknownWordError(WordvecError, KeyError):
-    """A word (key) is not in the vocabulary; the message names it."""
-
-    def __str__(self) -> str:  # KeyError would quote the whole message
-        return str(self.args[0]) if self.args else ""
 
 
 def _ensure_list(value: Any) -> list:
@@ -60,16 +54,6 @@ def _top_k(scores: np.ndarray, k: int) -> np.ndarray:
     from .topk import top_k  # numba: imported on first query only
 
     return top_k(scores, k)
-
-
-def check_int(name: str, value: Any, minimum: int, allow_none: bool = False) -> int | None:
-    """``value`` as an int >= minimum (or None if allowed); else ParameterError quoting it."""
-    if value is None and allow_none:
-        return None
-    if isinstance(value, bool) or not isinstance(value, Integral) or value < minimum:
-        also = "None or " if allow_none else ""
-        raise ParameterError(f"{name} must be {also}an integer >= {minimum}, got {value!r}")
-    return int(value)
 
 
 class KeyedVectors:

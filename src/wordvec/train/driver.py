@@ -1,0 +1,251 @@
+"""The training driver: one run of any model on any engine.
+
+It owns what every run shares: the epoch loop, the linear learning-rate schedule over epochs x
+units (in-vocabulary words for word2vec), the worker threads that train the jobs of a job
+source on an engine (:mod:`.engine`), the progress bar, callbacks (called on the calling
+thread), the loss history, divergence checks, the summary, and stop signals: Ctrl-C, SIGTERM or
+SIGHUP finish the jobs in flight, save a resumable checkpoint if asked, and raise
+:class:`~wordvec.errors.TrainingInterrupted`; a second signal stops at once.
+
+The model is any object with the public fields ``loss_history``, ``epochs_trained``,
+``running_training_loss``, ``training_summary``, ``pending_run`` (the run's
+:class:`~.state.RunState` while it is not finished), a ``save(path)`` method and ``wv`` (whose
+``reset_norms()`` is called after training).
+"""
+from __future__ import annotations
+
+import logging
+import math
+import threading
+import time
+from typing import Any, Callable, Sequence
+
+import numpy as np
+
+from ..errors import CorpusError, TrainingError, TrainingInterrupted
+from ..pool import WorkerPool
+from .engine import Engine
+from .interrupts import DeferredInterrupt
+from .jobs import SYNC
+from .progress import Progress
+from .state import RunState, Tally
+
+logger = logging.getLogger(__name__)
+
+CALLBACK_EVENTS = ("on_train_begin", "on_epoch_begin", "on_epoch_end", "on_train_end")
+#: An epoch whose mean loss exceeds DIVERGED_LOSS x the loss of untrained weights diverged.
+DIVERGED_LOSS = 4.0
+#: Weights whose largest magnitude exceeds this diverged (trained vectors stay within about 10).
+DIVERGED_WEIGHT = 1e4
+
+
+def notify(callbacks: Sequence[Any], event: str, model: Any) -> None:
+    """Call ``event`` (one of CALLBACK_EVENTS) on every callback that defines it, on this thread."""
+    for cb in callbacks:
+        method = getattr(cb, event, None)
+        if method is not None:
+            method(model)
+
+
+class Driver:
+    """Runs ``state`` of ``model`` to its end (or to a stop signal).
+
+    ``source`` gives the jobs (see :mod:`.jobs`); ``units_per_epoch`` is what the schedule
+    decays over per epoch; ``raw_per_epoch`` sizes the progress bar. Distributed training
+    passes ``sync`` (called where the source yields SYNC and at each epoch's end, with no job
+    in flight) and ``combine`` (turns this process's epoch tally into the job's)."""
+
+    def __init__(
+        self,
+        model: Any,
+        engine: Engine,
+        source: Any,
+        state: RunState,
+        units_per_epoch: int,
+        raw_per_epoch: int = 0,
+        callbacks: Sequence[Any] = (),
+        progress: bool = False,
+        checkpoint: Any = None,
+        sync: Callable[[], None] | None = None,
+        combine: Callable[[Tally], Tally] | None = None,
+    ) -> None:
+        self.model = model
+        self.engine = engine
+        self.source = source
+        self.state = state
+        self.units_per_epoch = max(1, int(units_per_epoch))
+        self.total_units = state.epochs * self.units_per_epoch
+        self.callbacks = tuple(callbacks)
+        self.checkpoint = checkpoint
+        self.sync = sync
+        self.combine = combine
+        self.interrupt = DeferredInterrupt()
+        self.lock = threading.Lock()
+        self.diverging = threading.Event()
+        self.progress = None
+        if progress:
+            per_epoch = max(int(raw_per_epoch), 1)
+            self.progress = Progress(state.epochs, per_epoch, state.epoch * per_epoch + state.partial.raw_words)
+
+    # -------------------------------------------------------------- the run
+    def run(self, begin: bool) -> Tally:
+        """Train the remaining epochs; returns this call's tally (raw, words, trained)."""
+        model, state = self.model, self.state
+        model.pending_run = state
+        span = Tally()
+        before = Tally()
+        before.add(state.totals)
+        before.add(state.partial)
+        if begin:
+            notify(self.callbacks, "on_train_begin", model)
+        t0 = time.perf_counter()
+        self.interrupt.__enter__()  # a signal between epochs also stops at the next epoch's start
+        try:
+            while state.epoch < state.epochs:
+                if state.position == 0:
+                    state.done = state.epoch * self.units_per_epoch
+                    state.partial = Tally()
+                    notify(self.callbacks, "on_epoch_begin", model)
+                try:
+                    self.interrupt.check()
+                    self.engine.begin_epoch(state)
+                    try:
+                        self._train_epoch()
+                        self.interrupt.check()
+                        if self.sync is not None:
+                            self.sync()
+                    finally:
+                        self.engine.end_epoch()
+                except KeyboardInterrupt:
+                    self._stopped()
+                self._end_epoch()
+                notify(self.callbacks, "on_epoch_end", model)
+        except Exception:
+            model.pending_run = None  # a failed run cannot be resumed
+            raise
+        finally:
+            self.interrupt.__exit__()
+            self.engine.close()
+            if self.progress is not None:
+                self.progress.close()
+            model.wv.reset_norms()
+        seconds = time.perf_counter() - t0
+        totals = state.totals
+        span.raw_words = totals.raw_words - before.raw_words
+        span.words = totals.words - before.words
+        span.trained_words = totals.trained_words - before.trained_words
+        model.pending_run = None
+        model.training_summary = {
+            "epochs": state.epochs,
+            "raw_words": totals.raw_words,
+            "words": totals.words,
+            "trained_words": totals.trained_words,
+            "span_raw_words": span.raw_words,
+            "seconds": seconds,
+            "words_per_sec": span.raw_words / seconds if seconds > 0 else float("inf"),
+            "final_loss": model.loss_history[-1] if model.loss_history else float("nan"),
+            "workers": self.engine.workers,
+        }
+        notify(self.callbacks, "on_train_end", model)
+        return span
+
+    def _stopped(self) -> None:
+        """A stop signal arrived: save the checkpoint and raise TrainingInterrupted."""
+        state = self.state
+        if self.interrupt.hard:
+            self.model.pending_run = None
+            raise KeyboardInterrupt("training stopped at once by a second interrupt: no checkpoint") from None
+        if self.checkpoint is not None:
+            self.model.save(self.checkpoint)
+        raise TrainingInterrupted(self.checkpoint, state.epoch, state.epochs, self.interrupt.signum or 2) from None
+
+    # -------------------------------------------------------------- one epoch
+    def _train_epoch(self) -> None:
+        """Feed the rest of the epoch's jobs to the engine's worker threads; stop feeding at a
+        stop signal, a failure or a non-finite loss (the jobs in flight finish)."""
+        state = self.state
+        pool = WorkerPool(self._work, self.engine.workers)
+        try:
+            for job, after in self.source.jobs(state.position):
+                if self.interrupt.flag.is_set() or self.diverging.is_set():
+                    break
+                if job is SYNC:
+                    pool.close()
+                    pool = WorkerPool(self._work, self.engine.workers)
+                    if self.sync is not None:
+                        self.sync()
+                    state.position = after
+                    continue
+                if not pool.submit(job):
+                    break
+                state.position = after
+        finally:
+            pool.close()
+
+    def _work(self, worker: int, job: Any) -> None:
+        batch = self.source.encode(job)
+        with self.lock:
+            done = self.state.done
+            self.state.done = done + batch.units
+        a0 = self.state.alpha_at(done, self.total_units)
+        a1 = self.state.alpha_at(done + batch.units, self.total_units)
+        tally = self.engine.train(batch, a0, a1, worker)
+        tally.raw_words += batch.raw
+        tally.words += batch.units
+        if not math.isfinite(tally.loss):
+            self.diverging.set()
+        with self.lock:
+            self.state.partial.add(tally)
+            if self.progress is not None:
+                self.progress.update(batch.raw, self.state.partial.mean_loss, a1)
+
+    def _end_epoch(self) -> None:
+        state, model = self.state, self.model
+        tally = self.combine(state.partial) if self.combine is not None else state.partial
+        if tally.words == 0:
+            raise CorpusError("the corpus yielded no words in the vocabulary: nothing to train on")
+        if tally.examples == 0:
+            raise CorpusError(
+                f"the corpus yielded {tally.words} words but no training example: no sentence has two words "
+                "within a window after subsampling (one word per line? NUL-separated text? max_sentence_length=1? "
+                f"sample={getattr(model, 'sample', None)} too high for so small a corpus?)"
+            )
+        compute_loss = getattr(model, "compute_loss", True)
+        mean = tally.mean_loss if compute_loss else float("nan")
+        model.loss_history.append(mean)
+        model.running_training_loss = tally.loss
+        model.epochs_trained += 1
+        self._check_divergence(mean if compute_loss else 0.0)
+        logger.info("epoch %d: mean loss %.4f over %d examples", model.epochs_trained, mean, int(tally.examples))
+        state.totals.add(Tally(raw_words=tally.raw_words, words=tally.words, trained_words=tally.trained_words))
+        state.epoch += 1
+        state.position = 0
+        state.partial = Tally()
+        if self.progress is not None and state.epoch < state.epochs:
+            self.progress.epoch(state.epoch)
+
+    def _check_divergence(self, mean_loss: float) -> None:
+        """Raise TrainingError when the loss is not finite or far above that of untrained
+        weights, or when a weight is not finite or huge; the message names the rate to lower."""
+        weights = self.engine.weights()
+        largest = max((float(np.abs(w).max(initial=0.0)) for w in weights.values() if w.size), default=0.0)
+        baseline = self.engine.initial_loss()
+        if math.isfinite(mean_loss) and mean_loss <= DIVERGED_LOSS * baseline and largest <= DIVERGED_WEIGHT:
+            return
+        what = (
+            f"the mean loss per example reached {mean_loss:.4g} (untrained weights give {baseline:.3g})"
+            if math.isfinite(largest) and largest <= DIVERGED_WEIGHT and math.isfinite(mean_loss)
+            else "the loss or the vectors became non-finite" if not (math.isfinite(largest) and math.isfinite(mean_loss))
+            else f"a weight reached {largest:.3g}"
+        )
+        a0, a1 = self.state.alpha0, self.state.alpha1
+        if a1 > a0:
+            raise TrainingError(
+                f"training diverged ({what}): min_alpha={a1} is too large (the learning rate grows from "
+                f"alpha={a0} to it); lower min_alpha (word2vec's default is 0.0001)"
+            )
+        raise TrainingError(
+            f"training diverged ({what}): alpha={a0} is too large; lower alpha (word2vec's defaults are "
+            "0.025 for skip-gram, 0.05 for CBOW)"
+        )
+

@@ -1,0 +1,81 @@
+"""Jobs: the units of work the driver hands to an engine, cut from a corpus.
+
+A job source has ``jobs(position)``, yielding ``(job, position after it)`` from ``position``
+(jobs of the epoch already done) on, and ``encode(job)``, run on a worker thread, turning a job
+into a batch with ``units`` (what the learning-rate schedule counts: in-vocabulary words) and
+``raw`` (what progress counts: tokens read). A source may yield :data:`SYNC` between jobs: the
+driver then waits for the jobs in flight and calls its ``sync`` hook (distributed averaging).
+"""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any, Iterable, Iterator, NamedTuple, Sequence
+
+import numpy as np
+
+from ..text.corpus import TextBlocks, check_reiterable, encode_text, sentence_chunks
+from ..text.vocab import Vocabulary
+from ..errors import ParameterError
+
+#: Marker a job source yields where every rank must synchronise.
+SYNC = ("sync",)
+
+
+class WordBatch(NamedTuple):
+    """Sentences as token ids: ids int32 (n,), sentence j is ids[offsets[j]:offsets[j+1]]
+    (offsets int64 (s+1,)); ``raw`` tokens were read to get them (unknown words dropped)."""
+
+    ids: np.ndarray
+    offsets: np.ndarray
+    raw: int
+
+    @property
+    def units(self) -> int:
+        return int(self.ids.shape[0])
+
+
+def open_corpus_source(sentences: Any, corpus_file: Any) -> TextBlocks | Iterable[Sequence[str]]:
+    """The corpus given to a model as exactly one of ``sentences`` (a re-iterable of token
+    lists) or ``corpus_file`` (a text file, plain or compressed)."""
+    if sentences is not None and corpus_file is not None:
+        raise ParameterError("pass either sentences (corpus_iterable) or corpus_file, not both")
+    if corpus_file is not None:
+        return TextBlocks(corpus_file)
+    if sentences is None:
+        raise ParameterError("no corpus given: pass sentences (corpus_iterable) or corpus_file")
+    check_reiterable(sentences)
+    return sentences
+
+
+class CorpusJobs:
+    """The jobs of a corpus for a vocabulary: 256 KiB blocks of a text file (tokenized on the
+    worker threads by the compiled hash-table lookup) or chunks of about 50k words of a sentence
+    iterable (encoded as they are read). A position counts blocks or sentences."""
+
+    def __init__(self, corpus: TextBlocks | Iterable[Sequence[str]], vocab: Vocabulary, max_sentence_length: int) -> None:
+        self.corpus = corpus
+        self.vocab = vocab
+        self.max_sentence_length = max_sentence_length
+        self.is_file = isinstance(corpus, TextBlocks)
+        self.hash = vocab.hash_table() if self.is_file else None
+
+    @property
+    def path(self) -> Path | None:
+        return self.corpus.path if self.is_file else None  # type: ignore[union-attr]
+
+    def jobs(self, position: int) -> Iterator[tuple[Any, int]]:
+        if self.is_file:
+            for i, block in enumerate(self.corpus.blocks(start_block=position)):  # type: ignore[union-attr]
+                yield block, position + i + 1
+        else:
+            for ids, offsets, raw, consumed in sentence_chunks(
+                self.corpus, self.vocab.key_to_index, self.max_sentence_length, skip_sentences=position  # type: ignore[arg-type]
+            ):
+                yield WordBatch(ids, offsets, raw), position + consumed
+
+    def encode(self, job: Any) -> WordBatch:
+        if isinstance(job, WordBatch):
+            return job
+        table, word_bytes, word_offsets = self.hash  # type: ignore[misc]
+        ids, offsets, raw = encode_text(np.frombuffer(job, dtype=np.uint8), table, word_bytes, word_offsets, self.max_sentence_length)
+        return WordBatch(ids, offsets, int(raw))

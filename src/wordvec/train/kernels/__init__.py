@@ -1,0 +1,31 @@
+"""Compiled training kernels (numba): arrays and plain numbers in, arrays mutated in place.
+
+- :mod:`.config`: the configuration tuple, tables, weights and bags the kernels are given;
+- :mod:`.primitives`: inline helpers (random numbers, sigmoid tables, BLAS-1 loops, windows);
+- :mod:`.outputs`: the output side (negative sampling, hierarchical softmax);
+- :mod:`.inputs`: the input side over bags of rows (plain word2vec is the bag of one);
+- :mod:`.chunk`: the word2vec kernel over one chunk of sentences;
+- :mod:`.softmax`: the pieces of the exact softmax between BLAS products.
+"""
+from .chunk import train_chunk
+from .config import (
+    EXAMPLES,
+    LOSS,
+    MAX_EXP,
+    N_STATS,
+    TRAINED_WORDS,
+    Bags,
+    KernelConfig,
+    Tables,
+    Weights,
+    rng_state,
+    sigmoid_tables,
+)
+from .outputs import draw_negatives, hierarchical_softmax, negative_sampling, update_outputs
+from .softmax import gather_hidden, scatter_hidden, softmax_examples, softmax_gradient, softmax_rows
+
+__all__ = [
+    "EXAMPLES", "LOSS", "MAX_EXP", "N_STATS", "TRAINED_WORDS", "Bags", "KernelConfig", "Tables", "Weights",
+    "draw_negatives", "gather_hidden", "hierarchical_softmax", "negative_sampling", "rng_state", "scatter_hidden",
+    "sigmoid_tables", "softmax_examples", "softmax_gradient", "softmax_rows", "train_chunk", "update_outputs",
+]

@@ -1,0 +1,80 @@
+"""The output side of the kernels: inputs X (rows of a small dense block) scored against a few
+output rows with binary targets, as negative sampling and hierarchical softmax define them.
+
+For each output row u_j with target t_j in {0, 1}: f_ij = x_i . u_j,
+g_ij = alpha (t_j - sigma(f_ij)); the input gradient accumulates dx_i += g_ij u_j (old u_j),
+then u_j += sum_i g_ij x_i. The loss adds -log sigma(f) (t=1) or -log sigma(-f) (t=0).
+"""
+from __future__ import annotations
+
+import numba
+import numpy as np
+
+from .config import FASTMATH
+from .primitives import axpy, below, dot, rand, sig_logsig, sigmoid
+
+
+@numba.njit(fastmath=FASTMATH)
+def update_outputs(X, i0, i1, W, rows, targets, m, alpha, dX, g, tables, compute_loss=True):
+    """Score inputs X[i0:i1] against output rows W[rows[:m]] with targets; update W, add to dX.
+
+    Returns the summed loss -sum_ij log sigma(+-f_ij) in float64 (0 when not compute_loss)."""
+    d = X.shape[1]
+    loss = 0.0
+    for j in range(m):
+        u = W[rows[j]]
+        t = targets[j]
+        for i in range(i0, i1):
+            f = dot(X[i], u, d)
+            if compute_loss:
+                s, ls = sig_logsig(f, tables.sigmoid, tables.log_sigmoid)
+                loss -= ls if t > 0.5 else ls - f
+            else:
+                s = sigmoid(f, tables.sigmoid)
+            g[i] = np.float32(alpha * (t - s))
+        for i in range(i0, i1):
+            axpy(g[i], u, dX[i], d)
+        for i in range(i0, i1):
+            axpy(g[i], X[i], u, d)
+    return loss
+
+
+@numba.njit(inline="always")
+def draw_negatives(word, n_words, negative, rows, targets, tables, state):
+    """rows[:m] = word, then K noise words (alias table; one equal to word is dropped), targets
+    1, 0, ..., 0; returns (m, state)."""
+    rows[0] = word
+    targets[0] = 1.0
+    m = 1
+    for _ in range(negative):
+        state, r = rand(state)
+        b = below(r, n_words)
+        if (r >> np.uint64(32)) >= tables.alias_threshold[b]:
+            b = tables.alias_index[b]
+        if b == word:
+            continue
+        rows[m] = b
+        targets[m] = 0.0
+        m += 1
+    return m, state
+
+
+@numba.njit(fastmath=FASTMATH)
+def negative_sampling(X, n_in, word, W, negative, alpha, dX, g, rows, targets, tables, state, compute_loss=True):
+    """Negative sampling for each input X[i], i < n_in, predicting ``word`` with its own draw of
+    K noise words (word2vec.c's per-pair negatives); returns (loss, state)."""
+    loss = 0.0
+    for i in range(n_in):
+        m, state = draw_negatives(word, W.shape[0], negative, rows, targets, tables, state)
+        loss += update_outputs(X, i, i + 1, W, rows, targets, m, alpha, dX, g, tables, compute_loss)
+    return loss, state
+
+
+@numba.njit(fastmath=FASTMATH)
+def hierarchical_softmax(X, n_in, word, W, alpha, dX, g, targets, tables, compute_loss=True):
+    """Hierarchical-softmax step for inputs X[:n_in] predicting ``word`` along its Huffman path
+    (target 1 - code bit at each inner node); returns the loss."""
+    n = tables.code_lengths[word]
+    for j in range(n):
+        targets[j] = 1.0 - tables.codes[word, j]
+    return update_outputs(X, 0, n_in, W, tables.points[word], targets, n, alpha, dX, g, tables, compute_loss)

@@ -1,0 +1,39 @@
+"""The progress bar of a training run: the epoch being trained, its running mean loss, the
+current learning rate, words/s and the ETA (tqdm)."""
+from __future__ import annotations
+
+import threading
+from typing import Any
+
+
+class Progress:
+    """A tqdm bar over ``epochs`` x ``per_epoch`` tokens read, starting at ``initial``."""
+
+    def __init__(self, epochs: int, per_epoch: int, initial: int, desc: str = "training") -> None:
+        from tqdm.auto import tqdm
+
+        per_epoch = max(per_epoch, 1)
+        self.epochs = epochs
+        self.lock = threading.Lock()
+        self.bar: Any = tqdm(
+            total=epochs * per_epoch, initial=min(epochs * per_epoch, initial), unit="w", unit_scale=True,
+            desc=desc, smoothing=0.1, dynamic_ncols=True,
+        )
+        self.desc = desc
+
+    def epoch(self, epoch: int) -> None:
+        """Show that epoch ``epoch`` (0-based) is being trained."""
+        with self.lock:
+            self.bar.set_description(f"{self.desc} epoch {epoch + 1}/{self.epochs}", refresh=False)
+
+    def update(self, raw_words: int, mean_loss: float, alpha: float) -> None:
+        """Count ``raw_words`` more tokens read; show the epoch's running loss and the rate."""
+        with self.lock:
+            post = {"lr": f"{alpha:.2e}"}
+            if mean_loss == mean_loss:  # not NaN
+                post = {"loss": f"{mean_loss:.4f}", **post}
+            self.bar.set_postfix(post, refresh=False)
+            self.bar.update(raw_words)
+
+    def close(self) -> None:
+        self.bar.close()
