@@ -20,6 +20,7 @@ from wordvec.cs224n.reference import (
     bind_negative_sampler,
     cbow,
     gradcheck,
+    hierarchical_softmax_loss_and_gradient,
     naive_softmax_loss_and_gradient,
     neg_sampling_loss_and_gradient,
     relu,
@@ -460,3 +461,28 @@ def test_sgd_validates_parameters(kwargs, match):
     args = dict(step=0.1, iterations=3) | kwargs
     with pytest.raises(ParameterError, match=match):
         sgd(lambda z: (0.0, z), np.zeros(2), **args)
+
+
+# --- hierarchical softmax ----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("seed, V, d", [(0, 8, 3), (1, 33, 5)])
+def test_hierarchical_softmax_gradcheck_and_probabilities(seed, V, d):
+    """The gradients match finite differences, and over a real Huffman tree the path
+    probabilities of all words sum to 1 (the loss is a proper softmax over the leaves)."""
+    from wordvec.text.vocab import Vocabulary
+
+    rng = np.random.default_rng(seed)
+    counts = rng.integers(1, 100, V)
+    vocab = Vocabulary([f"w{i}" for i in range(V)], np.sort(counts)[::-1])
+    codes, points, lengths = vocab.huffman()
+    v_c = rng.normal(size=d)
+    U = rng.normal(size=(V - 1, d))
+    w = int(rng.integers(V))
+    p, c = points[w, : lengths[w]], codes[w, : lengths[w]]
+    assert gradcheck(lambda x: hierarchical_softmax_loss_and_gradient(x, p, c, U)[:2], v_c) < 1e-6
+    assert gradcheck(lambda x: (hierarchical_softmax_loss_and_gradient(v_c, p, c, x)[0],
+                                hierarchical_softmax_loss_and_gradient(v_c, p, c, x)[2]), U) < 1e-6
+    total = sum(np.exp(-hierarchical_softmax_loss_and_gradient(v_c, points[k, : lengths[k]], codes[k, : lengths[k]], U)[0])
+                for k in range(V))
+    assert total == pytest.approx(1.0, abs=1e-12)

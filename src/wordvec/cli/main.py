@@ -27,7 +27,7 @@ from typing import Any, Callable, Iterator, Sequence
 
 from .. import __version__
 from ..formats.atomic import atomic_write
-from ..errors import CorpusError, ParameterError, VectorFormatError, WordvecError
+from ..errors import CorpusError, ParameterError, UnknownWordError, VectorFormatError, WordvecError
 
 PROG = "wordvec"
 EXIT_ERROR = 1
@@ -488,7 +488,7 @@ def _print_neighbours(results: Sequence[tuple[str, float]]) -> None:
 def _require_words(kv: Any, words: Sequence[str], source: str) -> None:
     for w in words:
         if w not in kv.key_to_index:
-            raise KeyError(f"word {w!r} is not in the vocabulary of {source}")
+            raise UnknownWordError(f"word {w!r} is not in the vocabulary of {source}")
 
 
 def cmd_similar(args: argparse.Namespace) -> int:

@@ -164,6 +164,35 @@ def neg_sampling_loss_and_gradient(
     return float(np.sum(_neg_log_sigmoid(z))), coef @ U[idx], grad_U
 
 
+def hierarchical_softmax_loss_and_gradient(
+    center_vec: ArrayLike, points: ArrayLike, codes: ArrayLike, inner_vectors: ArrayLike
+) -> tuple[float, NDArray, NDArray]:
+    """Hierarchical-softmax loss and gradients for a word whose Huffman path visits the inner
+    nodes ``points`` (p_1..p_L, rows of ``inner_vectors`` (V-1, d)) with code bits ``codes``
+    (c_1..c_L in {0, 1}): the word's probability is prod_j sigma((1 - 2 c_j) u_{p_j} . v_c).
+
+    - J = -sum_j log sigma(s_j u_{p_j} . v_c), s_j = 1 - 2 c_j;
+    - dJ/dv_c = sum_j (sigma(s_j u_{p_j} . v_c) - 1) s_j u_{p_j}, shape (d,);
+    - dJ/du_{p_j} = (sigma(s_j u_{p_j} . v_c) - 1) s_j v_c, other rows 0; shape (V-1, d).
+    """
+    v_c = np.asarray(center_vec, dtype=np.float64)
+    U = np.asarray(inner_vectors, dtype=np.float64)
+    idx = np.asarray(points)
+    bits = np.asarray(codes)
+    if U.ndim != 2 or v_c.shape != (U.shape[1],):
+        raise ParameterError(f"center_vec (d,) and inner_vectors (V-1, d) must agree, got {v_c.shape} and {U.shape}")
+    if idx.ndim != 1 or idx.shape != bits.shape or (idx.size and (idx.min() < 0 or idx.max() >= U.shape[0])):
+        raise ParameterError(f"points and codes must be 1-D of one length with points in [0, {U.shape[0]})")
+    if bits.size and not np.isin(bits, (0, 1)).all():
+        raise ParameterError(f"codes must be 0 or 1, got {bits.tolist()}")
+    sign = 1.0 - 2.0 * bits.astype(np.float64)
+    z = sign * (U[idx] @ v_c)
+    coef = sign * (sigmoid(z) - 1.0)
+    grad_U = np.zeros_like(U)
+    np.add.at(grad_U, idx.astype(np.intp), np.outer(coef, v_c))
+    return float(np.sum(_neg_log_sigmoid(z))), coef @ U[idx], grad_U
+
+
 class NegativeSampler:
     """Draws word indices w with probability P(w) = c_w^power / sum_x c_x^power.
 

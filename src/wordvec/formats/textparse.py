@@ -11,6 +11,8 @@ from __future__ import annotations
 import numba
 import numpy as np
 
+from ..text.tokens import is_space
+
 LINE_OK = 0
 LINE_PYTHON = 1  # parse (or diagnose) this line in Python
 LINE_BLANK = 2  # only whitespace
@@ -60,7 +62,7 @@ def parse_lines(
             flag = LINE_PYTHON  # empty word or no values (or a blank line, settled below)
         k = 0
         while flag == LINE_OK:
-            while i < n and (buf[i] == 32 or buf[i] == 9 or buf[i] == 11 or buf[i] == 12 or buf[i] == 13):
+            while i < n and buf[i] != 10 and is_space(buf[i]):
                 i += 1
             if i >= n or buf[i] == 10:
                 break
@@ -108,7 +110,7 @@ def parse_lines(
                 if not edig:
                     seen = False
                 e10 += -exp if eneg else exp
-            ended = i >= n or buf[i] == 10 or buf[i] == 32 or (9 <= buf[i] <= 13)
+            ended = i >= n or is_space(buf[i])
             if not seen or not ended or ndig > 15:
                 flag = LINE_PYTHON
                 break
@@ -127,7 +129,7 @@ def parse_lines(
             blank = True
             j = line_start[line]
             while j < n and buf[j] != 10:
-                if not (buf[j] == 32 or (9 <= buf[j] <= 13)):
+                if not is_space(buf[j]):
                     blank = False
                 j += 1
             if blank:

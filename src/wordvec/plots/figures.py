@@ -13,7 +13,7 @@ from typing import Any, Sequence
 import numpy as np
 
 from ..formats.atomic import atomic_path
-from ..errors import ParameterError
+from ..errors import ParameterError, UnknownWordError
 
 __all__ = ["pca_2d", "tsne_2d", "project_2d", "plot_words", "plot_loss_history", "check_method", "check_image_path"]
 
@@ -114,7 +114,7 @@ def _lookup(kv_or_vectors: Any, words: Sequence[str]) -> np.ndarray:
         return X
     missing = [w for w in words if w not in kv_or_vectors.key_to_index]
     if missing:
-        raise KeyError(f"word {missing[0]!r} is not in the vocabulary")
+        raise UnknownWordError(f"word {missing[0]!r} is not in the vocabulary")
     return np.asarray(np.stack([np.asarray(kv_or_vectors[w]) for w in words]), dtype=np.float64)
 
 
@@ -136,7 +136,7 @@ def plot_words(
 ) -> np.ndarray:
     """Scatter plot of ``words`` projected to 2-D, each point labelled with its word; returns the (n, 2) coordinates.
 
-    ``kv_or_vectors`` is a KeyedVectors (every word must be in it, else ``KeyError``) or an
+    ``kv_or_vectors`` is a KeyedVectors (every word must be in it, else ``UnknownWordError``, a KeyError) or an
     (n, d) array whose rows belong to ``words`` in order. The projection is fitted on these words
     only (as in the CS224N assignment), with ``method`` 'pca' or 'tsne'. The figure is 800 x 800
     pixels for raster formats and is written atomically to ``path``.

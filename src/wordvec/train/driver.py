@@ -99,6 +99,8 @@ class Driver:
         if begin:
             notify(self.callbacks, "on_train_begin", model)
         t0 = time.perf_counter()
+        if self.progress is not None:
+            self.progress.epoch(state.epoch)
         self.interrupt.__enter__()  # a signal between epochs also stops at the next epoch's start
         try:
             while state.epoch < state.epochs:
@@ -144,7 +146,7 @@ class Driver:
             "seconds": seconds,
             "words_per_sec": span.raw_words / seconds if seconds > 0 else float("inf"),
             "final_loss": model.loss_history[-1] if model.loss_history else float("nan"),
-            "workers": self.engine.workers,
+            "workers": getattr(model, "workers", self.engine.workers),
         }
         notify(self.callbacks, "on_train_end", model)
         return span
