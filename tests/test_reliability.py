@@ -32,7 +32,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from wordvec.cli import main as cli
+from wordvec.cli import common as cli_common
 from wordvec.text import corpus
 from wordvec.formats import word2vec as io
 from wordvec.train import kernels
@@ -542,7 +542,7 @@ WRITERS = {
     "model": (["m.npz"], lambda d: Word2Vec([[f"w{i}" for i in range(3000)]], **TINY).save(d / "m.npz"), OSError),
     "words-plot": (["p.png"], lambda d: plot_words(_big_kv(), ["w1", "w2", "w3"], d / "p.png"), OSError),
     "loss-plot": (["l.png"], lambda d: plot_loss_history(np.linspace(5, 1, 40), d / "l.png"), OSError),
-    "cli-text": (["eval.json"], lambda d: cli._write_text(d / "eval.json", "x" * 100_000), OSError),
+    "cli-text": (["eval.json"], lambda d: cli_common.write_text(d / "eval.json", "x" * 100_000), OSError),
 }
 
 

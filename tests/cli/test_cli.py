@@ -18,13 +18,13 @@ import numpy as np
 import pytest
 from matplotlib.image import imread
 
-from wordvec.cli import main as cli
+from wordvec.cli import common, main as cli, similar
 from wordvec.errors import VectorFormatError
 from wordvec.vectors.keyedvectors import KeyedVectors
 from wordvec.models.word2vec import Word2Vec
 from wordvec.plots.figures import DPI, FIGSIZE
 
-SUBCOMMANDS = ["train", "eval", "similar", "analogy", "plot", "sst", "main-job"]
+SUBCOMMANDS = ["train", "eval", "query", "similar", "analogy", "print-word-vectors", "convert", "plot", "sst"]
 
 ANALOGIES = """\
 : family
@@ -119,7 +119,7 @@ def test_every_subcommand_has_help(command, capsys):
 
 def test_train_defaults_are_word2vecs():
     signature = inspect.signature(Word2Vec).parameters
-    for name, value in cli.TRAIN_DEFAULTS.items():
+    for name, value in common.TRAIN_DEFAULTS.items():
         assert signature[name].default == value, name
     assert signature["sg"].default == 0  # --cbow is the default, as in word2vec.c and gensim
 
@@ -240,27 +240,27 @@ def test_eval_user_errors(files, tmp_path):
 
 
 def test_vector_formats_are_detected(files, tmp_path):
-    kv = cli.load_vectors(files["vectors"])
+    kv = common.load_vectors(files["vectors"])
     for name, fmt in [("v.bin", "binary"), ("v.txt.gz", "text"), ("v.json", "native"), ("v.bin.gz", "binary")]:
-        cli.save_vectors(kv, tmp_path / name, fmt)
+        common.save_vectors(kv, tmp_path / name, fmt)
         expected = "text" if name == "v.txt.gz" else fmt
-        assert cli.detect_vector_format(tmp_path / name) == expected, name
-        loaded = cli.load_vectors(tmp_path / name)
+        assert common.detect_vector_format(tmp_path / name) == expected, name
+        loaded = common.load_vectors(tmp_path / name)
         assert loaded.index_to_key == kv.index_to_key
         np.testing.assert_allclose(loaded.vectors, kv.vectors, rtol=1e-6)
     model = Word2Vec(corpus_file=files["corpus"], vector_size=4, min_count=1, epochs=1, workers=1)
     model.save(tmp_path / "model.npz")
-    assert cli.detect_vector_format(tmp_path / "model.npz") == "model"
-    np.testing.assert_array_equal(cli.load_vectors(tmp_path / "model.npz").vectors, model.wv.vectors)
+    assert common.detect_vector_format(tmp_path / "model.npz") == "model"
+    np.testing.assert_array_equal(common.load_vectors(tmp_path / "model.npz").vectors, model.wv.vectors)
     # short values, repeated spaces, a C-tool trailing space: still text
     (tmp_path / "tiny.txt").write_text("2 2\na  1 0 \nb 0 1\n")
-    assert cli.detect_vector_format(tmp_path / "tiny.txt") == "text"
+    assert common.detect_vector_format(tmp_path / "tiny.txt") == "text"
     # a malformed text file is reported as text, with its line
     (tmp_path / "short.txt").write_text("2 3\na 1 2\nb 0 1 2\n")
     with pytest.raises(VectorFormatError, match=r"short.txt: line 2: expected 3 values"):
-        cli.load_vectors(tmp_path / "short.txt")
+        common.load_vectors(tmp_path / "short.txt")
     with pytest.raises(VectorFormatError, match="is a directory"):
-        cli.load_vectors(tmp_path)
+        common.load_vectors(tmp_path)
 
 
 # ------------------------------------------------------------------------------------ plot
@@ -268,12 +268,12 @@ def test_vector_formats_are_detected(files, tmp_path):
 
 def test_plot_command(files, tmp_path):
     out = tmp_path / "plot.png"
-    proc = wordvec("plot", files["vectors"], "king", "queen", "unicorn", "man", "woman", "-o", out)
+    proc = wordvec("plot", "words", files["vectors"], "king", "queen", "unicorn", "man", "woman", "-o", out)
     assert proc.returncode == 0, proc.stderr
     assert proc.stderr.strip() == "wordvec: warning: skipping 'unicorn': not in the vocabulary"
     assert "plotted 4 words" in proc.stdout
     assert imread(out).shape[:2] == (int(FIGSIZE[1] * DPI), int(FIGSIZE[0] * DPI))
-    proc = wordvec("plot", files["vectors"], "king", "unicorn", "-o", tmp_path / "two.png")
+    proc = wordvec("plot", "words", files["vectors"], "king", "unicorn", "-o", tmp_path / "two.png")
     assert proc.returncode == 1 and "need at least 2 known words" in proc.stderr
     assert "Traceback" not in proc.stderr and not (tmp_path / "two.png").exists()
 
@@ -282,10 +282,10 @@ def test_plot_tsne_needs_scikit_learn(files, tmp_path):
     try:
         import sklearn  # noqa: F401
     except ImportError:
-        proc = wordvec("plot", files["vectors"], "king", "queen", "man", "-o", tmp_path / "t.png", "--tsne")
+        proc = wordvec("plot", "words", files["vectors"], "king", "queen", "man", "-o", tmp_path / "t.png", "--tsne")
         assert_user_error(proc, 1, r"needs scikit-learn")
     else:
-        proc = wordvec("plot", files["vectors"], "king", "queen", "man", "woman", "-o", tmp_path / "t.png", "--tsne")
+        proc = wordvec("plot", "words", files["vectors"], "king", "queen", "man", "woman", "-o", tmp_path / "t.png", "--tsne")
         assert proc.returncode == 0 and imread(tmp_path / "t.png").shape[:2] == (800, 800)
 
 
@@ -305,22 +305,6 @@ def test_sst_command_fast_and_reference(tmp_path):
     assert_user_error(wordvec("sst", "-o", tmp_path / "x", "--reference", "--alpha", 0.1), 1, r"--alpha")
 
 
-def test_main_job(tmp_path):
-    proc = wordvec("main-job", "--out", tmp_path / "out", "--epochs", 1, "--no-progress")
-    assert proc.returncode == 0, proc.stderr
-    out = tmp_path / "out"
-    report = json.loads((out / "eval.json").read_text())
-    assert report["training"]["epochs"] == 1 and report["training"]["sg"] == 1
-    assert report["analogies"]["questions"] == 19544 and len(report["similarity"]) == 2
-    assert (out / "eval.txt").read_text().strip() in proc.stdout
-    kv = gensim_kv(out / "vectors.txt")
-    assert kv.vector_size == 100 and len(kv) == report["words"]
-    assert imread(out / "words.png").shape[:2] == (800, 800)
-    assert imread(out / "loss.png").shape[:2] == (500, 800)
-    for name in ("vectors.txt", "eval.json", "eval.txt", "words.png", "loss.png"):
-        assert str(out / name) in proc.stdout
-
-
 # ------------------------------------------------------------------------------------ errors
 
 
@@ -328,14 +312,14 @@ def test_interrupt_exits_130(monkeypatch, capsys):
     def interrupted(args):
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(cli, "cmd_similar", interrupted)
+    monkeypatch.setattr(similar, "run", interrupted)
     assert cli.main(["similar", "v.txt", "w"]) == 130
     assert capsys.readouterr().err == "wordvec: interrupted\n"
 
 
 def test_error_messages_are_one_line():
-    assert cli._error_message(FileNotFoundError(2, "No such file or directory", "x.txt")) == (
+    assert common.error_message(FileNotFoundError(2, "No such file or directory", "x.txt")) == (
         "x.txt: No such file or directory"
     )
-    assert cli._error_message(KeyError("word 'a' not in vocabulary")) == "word 'a' not in vocabulary"
-    assert cli._error_message(ValueError("two\nlines")) == "two lines"
+    assert common.error_message(KeyError("word 'a' not in vocabulary")) == "word 'a' not in vocabulary"
+    assert common.error_message(ValueError("two\nlines")) == "two lines"

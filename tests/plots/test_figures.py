@@ -11,7 +11,8 @@ from matplotlib.figure import Figure
 
 from wordvec.errors import ParameterError
 from wordvec.vectors.keyedvectors import KeyedVectors
-from wordvec.plots.figures import DPI, FIGSIZE, pca_2d, plot_loss_history, plot_words, project_2d
+from wordvec.plots.figures import DPI, FIGSIZE, plot_loss_history, plot_words
+from wordvec.plots.projection import pca, pca_2d, project_2d
 
 HAS_SKLEARN = importlib.util.find_spec("sklearn") is not None
 WORDS = ["king", "queen", "man", "woman", "apple", "pear"]
@@ -72,7 +73,8 @@ def test_pca_2d_degenerate_inputs():
 def test_plot_words_writes_a_png_of_the_documented_size(tmp_path):
     kv = _kv()
     path = tmp_path / "words.png"
-    coords = plot_words(kv, WORDS[:4], path, title="four words")
+    fig = plot_words(kv, WORDS[:4], path, title="four words")
+    coords = fig.axes[0].collections[0].get_offsets()
     assert _png_size(path) == (int(FIGSIZE[0] * DPI), int(FIGSIZE[1] * DPI))
     image = matplotlib.image.imread(path)
     assert image.shape[:2] == (800, 800) and image.std() > 0  # something was drawn
@@ -124,13 +126,50 @@ def test_tsne_without_scikit_learn_is_a_clear_error(tmp_path):
 
 @pytest.mark.skipif(not HAS_SKLEARN, reason="scikit-learn is not installed")
 def test_tsne_plot(tmp_path):
-    coords = plot_words(_kv(), WORDS, tmp_path / "t.png", method="tsne")
+    fig = plot_words(_kv(), WORDS, tmp_path / "t.png", method="tsne")
+    coords = np.asarray(fig.axes[0].collections[0].get_offsets())
+    assert fig.axes[0].get_xlabel() == "t-SNE dimension 1"
     assert coords.shape == (len(WORDS), 2) and np.isfinite(coords).all()
     assert _png_size(tmp_path / "t.png") == (800, 800)
 
 
 def test_plot_loss_history(tmp_path):
-    path = plot_loss_history([3.0, 2.5, 2.2], tmp_path / "loss.png")
+    path = tmp_path / "loss.png"
+    fig = plot_loss_history([3.0, 2.5, 2.2], path)
     assert _png_size(path) == (800, 500)
+    ax = fig.axes[0]
+    fig.canvas.draw()
+    ticks = [t for t in ax.get_xticks() if ax.get_xlim()[0] <= t <= ax.get_xlim()[1]]
+    assert ticks and all(float(t).is_integer() for t in ticks)  # whole epochs only
+    assert ax.get_xlabel() == "epoch" and ax.get_ylabel() == "mean loss per training example"
     with pytest.raises(ParameterError, match="empty"):
         plot_loss_history([], tmp_path / "none.png")
+
+
+def test_pca_explained_variance_is_the_share_of_each_component():
+    rng = np.random.default_rng(3)
+    X = rng.normal(size=(50, 5)) * [4.0, 2.0, 1.0, 0.5, 0.1]
+    _, ratio = pca(X)
+    evals = np.sort(np.linalg.eigvalsh(np.cov(X.T)))[::-1]
+    np.testing.assert_allclose(ratio, evals[:2] / evals.sum(), rtol=1e-9)
+
+
+def test_plot_words_labels_axes_with_the_variance_and_writes_nothing_unasked(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    kv = _kv()
+    fig = plot_words(kv, WORDS)
+    _, ratio = pca(kv[WORDS])
+    ax = fig.axes[0]
+    assert ax.get_xlabel() == f"PC 1 ({100 * ratio[0]:.1f}% of variance)"
+    assert ax.get_ylabel() == f"PC 2 ({100 * ratio[1]:.1f}% of variance)"
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_figure_size_dpi_and_font_size(tmp_path):
+    fig = plot_words(_kv(), WORDS, tmp_path / "s.png", figsize=(4, 3), dpi=50, fontsize=7)
+    assert _png_size(tmp_path / "s.png") == (200, 150)
+    assert {t.get_fontsize() for t in fig.axes[0].texts} == {7.0}
+    with pytest.raises(ParameterError, match="dpi"):
+        plot_words(_kv(), WORDS, dpi=0)
+    with pytest.raises(ParameterError, match="fontsize"):
+        plot_words(_kv(), WORDS, fontsize=-1)

@@ -134,10 +134,11 @@ def equivalent_epochs(sentences: Sequence[Sequence[str]], windows: int, sample: 
 
 def _plot(kv: Any, out: Path, title: str) -> tuple[Path, np.ndarray]:
     from ..plots.figures import plot_words
+    from ..plots.projection import pca_2d
 
     path = out / PLOT_FILE
-    coords = plot_words(kv, PLOT_WORDS, path, method="pca", title=title)
-    return path, coords
+    plot_words(kv, PLOT_WORDS, path, method="pca", title=title)
+    return path, pca_2d(kv[PLOT_WORDS])
 
 
 def run_fast(
