@@ -49,6 +49,7 @@ test: $(TEST_STAMP)
 # The documentation with the API reference generated from the docstrings, built into site/;
 # any warning fails the build. docs/cli.md is regenerated from real runs by `python docs/gen_cli.py`.
 docs: $(DOCS_STAMP)
+	$(BIN)/python docs/gen_api.py
 	$(BIN)/python -m mkdocs build --strict
 
 bench: $(STAMP)

@@ -44,7 +44,13 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the ``wordvec`` command line; returns the exit status."""
     parser = build_parser()
-    args = parser.parse_args(argv)
+    args, extra = parser.parse_known_args(argv)
+    if extra:  # argparse leaves a command's trailing positionals after options unmatched (nargs='*')
+        trailing = getattr(args, "trailing_positionals", None)
+        options = [e for e in extra if e.startswith("-") and e != "-"]
+        if trailing is None or options:
+            parser.error(f"unrecognized arguments: {' '.join(options or extra)}")
+        setattr(args, trailing, getattr(args, trailing) + extra)
     func: Callable[[argparse.Namespace], int] = args.func
     library_log = logging.getLogger("wordvec")
     warnings = WarningLines()

@@ -126,11 +126,11 @@ def add_parser(sub: Any) -> argparse.ArgumentParser:
         "prompt on a terminal; batch from a pipe) or the QUERY arguments. A query is " + SYNTAX + ".",
     )
     add_vectors_arguments(p)
-    p.add_argument("queries", metavar="QUERY", nargs="*", help="queries to answer instead of reading standard input (right after VECTORS; a query of several words in quotes)")
+    p.add_argument("queries", metavar="QUERY", nargs="*", help="queries to answer instead of reading standard input (a query of several words in quotes)")
     p.add_argument("-n", type=positive_int, default=10, help="neighbours per query (default %(default)s)")
     p.add_argument("--json", action="store_true",
                    help="print one JSON object per query (JSON Lines; unknown words give {\"error\": ...})")
-    p.set_defaults(func=run)
+    p.set_defaults(func=run, trailing_positionals="queries")
     return p
 
 
