@@ -181,7 +181,7 @@ def test_disk_full_keeps_previous_outputs(tmp_path, text):
         "train": (["train", str(text), "-o", "v.txt", "--seed", 2, *big], r"v\.txt: cannot write \(File too large\)$"),
         "model": (["train", str(text), "-o", "v2.bin", "--binary", "--save-model", "m.npz", *big],
                   r"m\.npz: File too large$"),
-        "plot": (["plot", "v.txt", "w1", "w2", "w3", "-o", "p.png"], r"p\.png: File too large$"),
+        "plot": (["plot", "words", "v.txt", "w1", "w2", "w3", "-o", "p.png"], r"p\.png: File too large$"),
     }
     for args, pattern in commands.values():
         proc = subprocess.run([sys.executable, "-m", "wordvec.cli", *map(str, args)], cwd=tmp_path,
@@ -238,7 +238,7 @@ def test_ctrl_c_checkpoints_and_resume_is_bit_identical(tmp_path):
     stderr = err.text()
     last = re.split(r"[\r\n]+", stderr.strip())[-1]
     assert last == ("wordvec: interrupted: checkpoint written to v.bin.checkpoint.npz; continue with: "
-                    "wordvec train --resume v.bin.checkpoint.npz -o v.bin --format binary"), stderr
+                    "wordvec train --resume v.bin.checkpoint.npz -o v.bin"), stderr  # .bin: binary
     assert "Traceback" not in stderr and proc.stdout.read() == b""
     assert files_in(tmp_path) == ["v.bin.checkpoint.npz"]
     state = Word2Vec.load(tmp_path / "v.bin.checkpoint.npz").pending_run
