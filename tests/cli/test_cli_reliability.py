@@ -280,7 +280,8 @@ def test_resume_errors(checkpoint, tmp_path):
                       r"exist any more; give it as CORPUS$")
     Word2Vec(corpus_file=tmp_path / "moved.txt", vector_size=8, workers=1, epochs=1).save(tmp_path / "done.npz")
     proc = wordvec("train", "--resume", "done.npz", "-o", "v.txt", cwd=tmp_path)
-    assert_user_error(proc, 1, r"^wordvec: error: 'done.npz' holds no interrupted training run: nothing to resume$")
+    assert_user_error(proc, 1, r"^wordvec: error: 'done.npz' holds a run that already completed \(1 epoch trained\): "
+                      r"nothing to resume \(train it further with --continue\)$")
     proc = wordvec("train", "moved.txt", "-o", "v.txt", "--checkpoint", "v.txt", cwd=tmp_path)
     assert_user_error(proc, 1, r"^wordvec: error: the checkpoint 'v.txt' must be another file than the outputs$")
     assert files_in(tmp_path) == ["done.npz", "moved.txt", "v.txt.checkpoint.npz"]
