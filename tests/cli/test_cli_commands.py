@@ -272,3 +272,39 @@ def test_plot_loss_of_a_model_and_errors(corpus, vectors, tmp_path):
     assert proc.returncode == 1 and "a pair is written A:B" in proc.stderr
     proc = wordvec("plot", "words", vectors, "king", "queen", "-o", tmp_path / "a.xyz")
     assert proc.returncode == 1 and "unknown image format 'xyz'" in proc.stderr
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="needs a pseudo-terminal")
+def test_query_on_a_terminal_prompts_until_ctrl_d(vectors):
+    import os
+    import pty
+    import select
+    import time
+
+    pid, fd = pty.fork()
+    if pid == 0:  # the child: the command on a terminal
+        os.execv(sys.executable, [sys.executable, "-m", "wordvec.cli", "query", str(vectors), "-n", "2"])
+
+    def read_until(marker: bytes, timeout: float = 60) -> str:
+        out, end = b"", time.monotonic() + timeout
+        while time.monotonic() < end and not out.endswith(marker):
+            if select.select([fd], [], [], 0.2)[0]:
+                try:
+                    chunk = os.read(fd, 4096)
+                except OSError:
+                    break
+                if not chunk:
+                    break
+                out += chunk
+        return out.decode().replace("\r\n", "\n")
+
+    banner = read_until(b"query> ")
+    assert "15 words x 12 dimensions" in banner and "Ctrl-D ends" in banner
+    os.write(fd, b"king queen\n")
+    assert re.search(r"similarity\(king, queen\) = -?\d\.\d{4}\n", read_until(b"query> "))
+    os.write(fd, b"unicorn\n")
+    assert "word 'unicorn' is not in the vocabulary" in read_until(b"query> ")
+    os.write(fd, b"\x04")  # Ctrl-D
+    read_until(b"\n", timeout=10)
+    _, status = os.waitpid(pid, 0)
+    assert os.waitstatus_to_exitcode(status) == 0  # an unknown word typed on a terminal is no failure
