@@ -308,3 +308,21 @@ def test_query_on_a_terminal_prompts_until_ctrl_d(vectors):
     read_until(b"\n", timeout=10)
     _, status = os.waitpid(pid, 0)
     assert os.waitstatus_to_exitcode(status) == 0  # an unknown word typed on a terminal is no failure
+
+
+def test_read_vocab_trains_on_the_words_of_the_file(corpus, tmp_path):
+    (tmp_path / "vocab.txt").write_text("w0 500\nw1 300\nw2 200\nw3 2\nnever 100\n")
+    proc = wordvec("train", corpus, "-o", tmp_path / "m.npz", "--read-vocab", tmp_path / "vocab.txt",
+                   *TINY[:4], "--min-count", 3, "--threads", 1, "--no-progress")
+    assert proc.returncode == 0, proc.stderr
+    m = Word2Vec.load(tmp_path / "m.npz")
+    assert m.wv.index_to_key == ["w0", "w1", "w2", "never"]  # the file's words and counts, min_count applied
+    assert list(m.vocab.counts) == [500, 300, 200, 100]
+    assert m.loss_history and np.isfinite(m.loss_history[-1])
+    saved = wordvec("train", corpus, "-o", tmp_path / "v.txt", "--save-vocab", tmp_path / "saved.txt", *TINY)
+    assert saved.returncode == 0
+    again = wordvec("train", corpus, "-o", tmp_path / "again.txt", "--read-vocab", tmp_path / "saved.txt", *TINY,
+                    "--seed", 1)
+    assert again.returncode == 0
+    # the same vocabulary read back trains the very same vectors as counting the corpus
+    assert (tmp_path / "again.txt").read_bytes() == (tmp_path / "v.txt").read_bytes()

@@ -141,31 +141,11 @@ def output_format(path: str | os.PathLike, flag: str | None, default: str = "tex
 
 
 def detect_vector_format(path: str | os.PathLike) -> str:
-    """The format of a vector file from its content: 'native', 'model', 'text' or 'binary'.
+    """The format of a vector file from its content: 'native', 'model', 'text' or 'binary'
+    (:func:`wordvec.formats.word2vec.detect_format`)."""
+    from ..formats.word2vec import detect_format
 
-    A JSON object is a native ``KeyedVectors.save`` file, a zip archive a ``Word2Vec.save``
-    model. Otherwise it is a word2vec file (plain, .gz or .bz2): 'text' when the line after the
-    ``"<n> <d>"`` header is a word followed by decimal numbers (how many is the reader's to
-    check), else 'binary' (raw float32 bytes practically never read as decimal numbers). A file
-    that is none of these is reported by the text reader.
-    """
-    from ..formats.word2vec import _reading
-
-    with _reading(path, VectorFormatError) as f:
-        head = f.read(1 << 16)
-    if head.lstrip()[:1] == b"{":
-        return "native"
-    if head[:4] == b"PK\x03\x04":
-        return "model"
-    header, _, rest = head.partition(b"\n")
-    fields = header.split()
-    if len(fields) != 2 or not all(x.isdigit() for x in fields):
-        return "text"
-    values = rest.split(b"\n", 1)[0].split()[1:]
-    try:
-        return "text" if values and [float(v) for v in values] else "binary"
-    except ValueError:
-        return "binary"
+    return detect_format(path)
 
 
 def load_vectors(path: str | os.PathLike, fmt: str = "auto", limit: int | None = None) -> Any:
@@ -286,15 +266,20 @@ def train_params(args: argparse.Namespace) -> dict[str, Any]:
 
 def option_error(exc: ParameterError) -> ParameterError:
     """``exc`` with the ``train`` option of the parameter it names appended: ``(option --dim)``."""
-    option = TRAIN_OPTIONS.get(str(exc).replace("=", " ").split(" ", 1)[0])
-    return ParameterError(f"{exc} (option {option})" if option else str(exc))
+    option = TRAIN_OPTIONS.get(exc.param or "")
+    return ParameterError(f"{exc} (option {option})" if option else str(exc), exc.param)
 
 
-def training_line(model: Any) -> str:
-    """One line summing up a finished run: words, epochs, time, speed, final loss, vocabulary."""
+def training_line(model: Any, resumed_in: int | None = None) -> str:
+    """One line summing up a finished run: words, epochs, time, speed, final loss, vocabulary.
+
+    After a resumed run (``resumed_in``: the 0-based epoch it resumed in) the words, time and
+    speed are those of this process's part of the run, and the line says where it resumed."""
     s = model.training_summary
+    words = s.get("span_raw_words", s["raw_words"])
+    span = plural(s["epochs"], "epoch") if resumed_in is None else f"resumed in epoch {resumed_in + 1} of {s['epochs']}"
     return (
-        f"trained {s['raw_words']:,} words ({plural(s['epochs'], 'epoch')}) in {s['seconds']:.1f} s, "
+        f"trained {words:,} words ({span}) in {s['seconds']:.1f} s, "
         f"{s['words_per_sec']:,.0f} words/s, final loss {s['final_loss']:.4f}; "
         f"{len(model.wv):,} words x {model.wv.vector_size} dimensions"
     )

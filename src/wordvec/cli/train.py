@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import shlex
+import signal
 import sys
 import tempfile
 from pathlib import Path
@@ -95,6 +96,9 @@ def add_parser(sub: Any) -> argparse.ArgumentParser:
     p.add_argument("--save-model", metavar="PATH",
                    help="also save the whole model (.npz): --resume, --continue and every command read it")
     p.add_argument("--save-vocab", metavar="FILE", help="write the vocabulary as 'word count' lines (word2vec.c)")
+    p.add_argument("--read-vocab", metavar="FILE",
+                   help="take the vocabulary and its counts from FILE ('word count' lines, as --save-vocab and "
+                   "word2vec.c write them) instead of counting the corpus; --min-count and --max-final-vocab apply")
     p.add_argument("--plot-loss", metavar="IMAGE", help="draw the loss of each epoch into IMAGE (.png, .pdf, .svg)")
     p.add_argument("--checkpoint", metavar="PATH",
                    help="where Ctrl-C or SIGTERM saves the interrupted run (default: VECTORS.checkpoint.npz; with "
@@ -134,16 +138,32 @@ def _save_vocab(model: Any, path: Path | None) -> None:
         write_vocab(path, model.vocab.words, model.vocab.counts)
 
 
-def _train(corpus: Any, params: dict[str, Any], progress: bool, checkpoint: Any, vocab_out: Path | None) -> Any:
-    """Train a Word2Vec on a corpus file, or on standard input when ``corpus`` is '-'.
+def _read_vocab(model: Any, path: Any) -> None:
+    """Give ``model`` the vocabulary of a ``word count`` file (min_count and max_final_vocab applied)."""
+    from ..formats.word2vec import read_vocab
+    from ..text.vocab import Vocabulary
+
+    vocab = Vocabulary.from_counts(read_vocab(path), model.min_count, model.max_final_vocab)
+    if len(vocab) == 0:
+        raise CorpusError(f"no word of the vocabulary file '{path}' has a count of at least min_count={model.min_count}")
+    model.set_vocabulary(vocab)
+
+
+def _train(corpus: Any, params: dict[str, Any], progress: bool, checkpoint: Any, vocab_out: Path | None,
+           vocab_in: Any = None) -> Any:
+    """Train a Word2Vec on a corpus file, or on standard input when ``corpus`` is '-'; the
+    vocabulary is counted from the corpus, or read from ``vocab_in``.
 
     On Ctrl-C the model is saved to ``checkpoint`` (when given) and
-    :class:`wordvec.models.word2vec.TrainingInterrupted` is raised."""
+    :class:`wordvec.errors.TrainingInterrupted` is raised."""
     from ..models.word2vec import Word2Vec
 
     model = Word2Vec(progress=progress, **params)
     with corpus_file(corpus) as path:
-        model.build_vocab(corpus_file=path, progress=progress)
+        if vocab_in is not None:
+            _read_vocab(model, vocab_in)
+        else:
+            model.build_vocab(corpus_file=path)
         _save_vocab(model, vocab_out)
         model.train(corpus_file=path, checkpoint=checkpoint)
     return model
@@ -159,20 +179,22 @@ def _continue(args: argparse.Namespace, progress: bool, checkpoint: Path, vocab_
         raise ParameterError(f"'{args.continue_from}' holds an interrupted run: finish it with --resume first")
     if args.threads is not None:
         model.workers = args.threads
+        model.validate()
     kwargs = {"epochs": args.epochs}
     if args.alpha is not None:
         kwargs["start_alpha"] = args.alpha
     kwargs["end_alpha"] = args.min_alpha
     with corpus_file(args.corpus) as path:
-        model.build_vocab(corpus_file=path, update=True, progress=progress)
+        model.build_vocab(corpus_file=path, update=True)
         _save_vocab(model, vocab_out)
         model.train(corpus_file=path, checkpoint=checkpoint, progress=progress, **kwargs)
     return model
 
 
-def _resume(checkpoint: Path, corpus: Any, threads: int | None, progress: bool, save_to: Path) -> Any:
+def _resume(checkpoint: Path, corpus: Any, threads: int | None, progress: bool, save_to: Path) -> tuple[Any, int]:
     """Continue the interrupted run saved in ``checkpoint`` over ``corpus`` (default: the file the
-    run started with) to its planned number of epochs; on Ctrl-C save it again to ``save_to``."""
+    run started with) to its planned number of epochs; on Ctrl-C save it again to ``save_to``.
+    Returns the model and the (0-based) epoch the run resumed in."""
     from ..models.word2vec import Word2Vec
 
     model = Word2Vec.load(checkpoint)
@@ -184,7 +206,7 @@ def _resume(checkpoint: Path, corpus: Any, threads: int | None, progress: bool, 
             )
         raise ParameterError(f"'{checkpoint}' holds no interrupted training run: nothing to resume")
     if corpus is None:
-        stored = model.pending_run["corpus_file"]
+        stored = model.pending_run.corpus_file
         if stored is None:
             raise ParameterError(f"'{checkpoint}' was not trained from a file: give the corpus as CORPUS")
         if not Path(stored).exists():
@@ -195,12 +217,14 @@ def _resume(checkpoint: Path, corpus: Any, threads: int | None, progress: bool, 
             raise CorpusError(f"the corpus of the interrupted run, '{stored}', does not exist any more; give it as CORPUS")
         corpus = stored
     elif str(corpus) != "-":
-        model.pending_run["corpus_file"] = str(Path(corpus).resolve())  # where a new checkpoint resumes from
+        model.pending_run.corpus_file = str(Path(corpus).resolve())  # where a new checkpoint resumes from
     if threads is not None:
         model.workers = threads
+        model.validate()
+    start = model.pending_run.epoch
     with corpus_file(corpus) as path:
         model.resume(corpus_file=path, progress=progress, checkpoint=save_to)
-    return model
+    return model, start
 
 
 def _same_file(a: Any, b: Any) -> bool:
@@ -226,6 +250,8 @@ def _check_options(args: argparse.Namespace) -> None:
     if args.resume is not None and args.continue_from is not None:
         raise UsageError("--resume and --continue cannot be combined: --resume finishes an interrupted run, "
                          "--continue trains a finished model further")
+    if args.read_vocab is not None and (args.resume is not None or args.continue_from is not None):
+        raise UsageError("--read-vocab starts a new run: it cannot be given with --resume or --continue")
     if args.binary and args.format not in (None, "binary"):
         raise UsageError(f"--binary contradicts --format {args.format}")
     changed = [(dest, opt) for dest, opt, default in args.training_options if getattr(args, dest) != default]
@@ -242,7 +268,7 @@ def _check_options(args: argparse.Namespace) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from ..models.word2vec import TrainingInterrupted
+    from ..errors import TrainingInterrupted
 
     _check_options(args)
     fmt = output_format(args.output, "binary" if args.binary else args.format, option="--binary" if args.binary else "--format")
@@ -263,9 +289,10 @@ def run(args: argparse.Namespace) -> int:
     if _same_file(checkpoint, out) or _same_file(checkpoint, args.save_model):
         raise ParameterError(f"the checkpoint '{checkpoint}' must be another file than the outputs")
     progress = not args.no_progress
+    resumed_in = None
     try:
         if args.resume is not None:
-            model = _resume(Path(args.resume), args.corpus, args.threads, progress, checkpoint)
+            model, resumed_in = _resume(Path(args.resume), args.corpus, args.threads, progress, checkpoint)
         elif args.continue_from is not None:
             model = _continue(args, progress, checkpoint, vocab_out)
         else:
@@ -277,14 +304,14 @@ def run(args: argparse.Namespace) -> int:
 
                 args.corpus = default_corpus_path()
                 note(f"no CORPUS given: training on the bundled SST sentences ({args.corpus})")
-            model = _train(args.corpus, train_params(args), progress, checkpoint, vocab_out)
+            model = _train(args.corpus, train_params(args), progress, checkpoint, vocab_out, args.read_vocab)
     except ParameterError as exc:
         raise option_error(exc) from None
     except TrainingInterrupted as exc:
-        terminated = getattr(exc, "signal", None) == "SIGTERM" or getattr(exc, "signum", None) == 15
+        terminated = exc.signum == signal.SIGTERM
         print(f"{PROG}: {'terminated' if terminated else 'interrupted'}: checkpoint written to {exc.checkpoint}; "
               f"continue with: {_resume_command(args, checkpoint, fmt)}", file=sys.stderr)
-        return EXIT_TERMINATED if terminated else EXIT_INTERRUPTED
+        return EXIT_TERMINATED if terminated else EXIT_INTERRUPTED if exc.signum == signal.SIGINT else 128 + exc.signum
     if fmt == "model":
         model.save(out)
     else:
@@ -299,5 +326,5 @@ def run(args: argparse.Namespace) -> int:
         Path(args.resume).unlink(missing_ok=True)  # the run it held is complete
     saved = f" and the model to {args.save_model}" if args.save_model else ""
     what = "the model" if fmt == "model" else f"vectors ({fmt})"
-    print(f"{training_line(model)}; {what} written to {out}{saved}")
+    print(f"{training_line(model, resumed_in)}; {what} written to {out}{saved}")
     return 0

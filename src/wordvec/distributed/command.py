@@ -16,24 +16,25 @@ from .training import COMBINE, DEFAULT_SYNC_EVERY, DEFAULT_TIMEOUT, PROG, dist, 
 
 def build_parser() -> argparse.ArgumentParser:
     """``python -m wordvec.distributed train``: ``wordvec train``'s options plus the distributed ones."""
-    from ..cli import main as cli
+    from ..cli import common as cli
+    from ..cli.main import build_parser as cli_parser
 
-    parser = cli._Parser(prog=f"python -m {PROG}", description="Data-parallel word2vec training with torch.distributed (run it with torchrun).")
-    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=cli._Parser)
+    parser = cli.Parser(prog=f"python -m {PROG}", description="Data-parallel word2vec training with torch.distributed (run it with torchrun).")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=cli.Parser)
     sub.required = True
-    single = next(a for a in cli.build_parser()._actions if isinstance(a, argparse._SubParsersAction)).choices["train"]
+    single = next(a for a in cli_parser()._actions if isinstance(a, argparse._SubParsersAction)).choices["train"]
     p = sub.add_parser("train", parents=[single], add_help=False, help="train word vectors on a corpus file",
                        description="Train word2vec vectors on a corpus file with every worker of the torchrun job; "
                        "rank 0 writes the vectors. The options are those of 'wordvec train' plus the ones below.")
     options = [
-        ("--sync-every", dict(type=cli._positive_int, default=DEFAULT_SYNC_EVERY, metavar="N",
+        ("--sync-every", dict(type=cli.positive_int, default=DEFAULT_SYNC_EVERY, metavar="N",
                               help="combine the workers' weights every N words read per worker (default %(default)s)")),
         ("--combine", dict(choices=COMBINE, default="adaptive",
                            help="how the workers' weights are combined: 'mean' averages them; 'adaptive' (default) "
                            "averages the rows of frequent words and adds up the changes of the others")),
         ("--device", dict(default=None, help="train each worker with the torch backend on this device ('cuda' uses "
                           "GPU LOCAL_RANK, NCCL); default: the numba engine on the CPU (gloo)")),
-        ("--batch-size", dict(type=cli._positive_int, default=None, metavar="N", help="torch backend: pairs per batch")),
+        ("--batch-size", dict(type=cli.positive_int, default=None, metavar="N", help="torch backend: pairs per batch")),
         ("--timeout", dict(type=float, default=DEFAULT_TIMEOUT, metavar="SECONDS",
                            help="give up when another worker does not answer for this long (default %(default)s)")),
     ]
@@ -67,7 +68,7 @@ def _init_group(args: argparse.Namespace) -> Any:
 
 
 def cmd_train(args: argparse.Namespace) -> int:
-    from ..cli import main as cli
+    from ..cli import common as cli
     from ..models.word2vec import Word2Vec
 
     require_torch()
@@ -88,12 +89,12 @@ def cmd_train(args: argparse.Namespace) -> int:
         from ..models.word2vec import default_workers
 
         args.threads = max(1, default_workers() // local_world)
-    model = Word2Vec(**cli._train_params(args))
+    model = Word2Vec(**{k: v for k, v in cli.train_params(args).items() if k not in ("device", "batch_size")})
     rank = int(os.environ.get("RANK", "0"))
     if rank == 0:
-        out = cli._check_output(args.output)
+        out = cli.check_output(args.output)
         if args.save_model:
-            cli._check_output(args.save_model, "model file")
+            cli.check_output(args.save_model, "model file")
     device = _init_group(args)
     try:
         train_distributed(model, args.corpus, args.sync_every, device, args.batch_size, args.combine)
@@ -101,7 +102,7 @@ def cmd_train(args: argparse.Namespace) -> int:
             cli.save_vectors(model.wv, out, fmt)
             if args.save_model:
                 model.save(args.save_model)
-            print(f"{cli._training_line(model)}; {dist.get_world_size()} workers; vectors ({fmt}) written to {out}")
+            print(f"{cli.training_line(model)}; {dist.get_world_size()} workers; vectors ({fmt}) written to {out}")
     finally:
         dist.destroy_process_group()
     return 0
@@ -109,7 +110,7 @@ def cmd_train(args: argparse.Namespace) -> int:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run ``python -m wordvec.distributed``; returns the exit status (errors: one line, status 1)."""
-    from ..cli import main as cli
+    from ..cli import common as cli
 
     args = build_parser().parse_args(argv)
     logging.basicConfig(level=logging.INFO, format=f"{PROG}: %(message)s")
@@ -119,5 +120,5 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"{PROG}: interrupted", file=sys.stderr)
         return cli.EXIT_INTERRUPTED
     except (WordvecError, OSError, KeyError, ValueError, RuntimeError) as exc:
-        print(f"{PROG}: error: {cli._error_message(exc)}", file=sys.stderr)
+        print(f"{PROG}: error: {cli.error_message(exc)}", file=sys.stderr)
         return cli.EXIT_ERROR

@@ -166,6 +166,32 @@ def read_text(path: Any, error_cls: type[WordvecError], encoding: str = "utf8") 
 
 # ---------------------------------------------------------------------------------- word2vec reading
 
+def detect_format(path: Any) -> str:
+    """The format of a vector file from its content: 'native', 'model', 'text' or 'binary'.
+
+    A JSON object is a native ``KeyedVectors.save`` file, a zip archive a ``Word2Vec.save``
+    model. Otherwise it is a word2vec file (plain, .gz or .bz2): 'text' when the line after the
+    ``"<n> <d>"`` header is a word followed by decimal numbers (how many is the reader's to
+    check), else 'binary' (raw float32 bytes practically never read as decimal numbers). A file
+    that is none of these is reported by the text reader.
+    """
+    with _reading(path, VectorFormatError) as f:
+        head = f.read(1 << 16)
+    if head.lstrip()[:1] == b"{":
+        return "native"
+    if head[:4] == b"PK\x03\x04":
+        return "model"
+    header, _, rest = head.partition(b"\n")
+    fields = header.split()
+    if len(fields) != 2 or not all(x.isdigit() for x in fields):
+        return "text"
+    values = rest.split(b"\n", 1)[0].split()[1:]
+    try:
+        return "text" if values and [float(v) for v in values] else "binary"
+    except ValueError:
+        return "binary"
+
+
 def _sniff_not_vectors(name: str, head: bytes) -> None:
     """Raise for content that is clearly something else (HTML, JSON, pickle, npy)."""
     if head.startswith(b"\x93NUMPY"):

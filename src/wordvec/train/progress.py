@@ -7,7 +7,10 @@ from typing import Any
 
 
 class Progress:
-    """A tqdm bar over ``epochs`` x ``per_epoch`` tokens read, starting at ``initial``."""
+    """A tqdm bar over ``epochs`` x ``per_epoch`` tokens read, starting at ``initial`` (a resumed
+    run); its label names the epoch being trained (``training epoch 2/5``), its postfix the running
+    mean loss of that epoch and the current learning rate; tqdm adds words/s and the ETA of this
+    process's part of the run."""
 
     def __init__(self, epochs: int, per_epoch: int, initial: int, desc: str = "training") -> None:
         from tqdm.auto import tqdm
@@ -17,7 +20,7 @@ class Progress:
         self.lock = threading.Lock()
         self.bar: Any = tqdm(
             total=epochs * per_epoch, initial=min(epochs * per_epoch, initial), unit="w", unit_scale=True,
-            desc=desc, smoothing=0.1, dynamic_ncols=True,
+            desc=f"{desc} epoch {min(initial // per_epoch, epochs - 1) + 1}/{epochs}", smoothing=0.1, dynamic_ncols=True,
         )
         self.desc = desc
 
