@@ -81,9 +81,13 @@ def cmd_train(args: argparse.Namespace) -> int:
     for name in ("checkpoint", "resume"):  # inherited from 'wordvec train'
         if getattr(args, name, None):
             raise ParameterError(f"--{name} is not supported by distributed training: a stopped job starts again")
+    for dest, flag in (("continue_from", "--continue"), ("read_vocab", "--read-vocab"), ("save_vocab", "--save-vocab"),
+                       ("plot_loss", "--plot-loss")):
+        if getattr(args, dest, None):
+            raise ParameterError(f"{flag} is not supported by distributed training (use 'wordvec train')")
     if not math.isfinite(args.timeout) or args.timeout <= 0:
         raise ParameterError(f"--timeout must be a positive number of seconds, got {args.timeout}")
-    fmt = "binary" if args.binary else args.format
+    fmt = cli.output_format(args.output, "binary" if args.binary else args.format)
     if args.threads is None:
         local_world = int(os.environ.get("LOCAL_WORLD_SIZE", "1"))
         from ..models.word2vec import default_workers
@@ -99,7 +103,10 @@ def cmd_train(args: argparse.Namespace) -> int:
     try:
         train_distributed(model, args.corpus, args.sync_every, device, args.batch_size, args.combine)
         if dist.get_rank() == 0:
-            cli.save_vectors(model.wv, out, fmt)
+            if fmt == "model":
+                model.save(out)
+            else:
+                cli.save_vectors(model.wv, out, fmt)
             if args.save_model:
                 model.save(args.save_model)
             print(f"{cli.training_line(model)}; {dist.get_world_size()} workers; vectors ({fmt}) written to {out}")
