@@ -14,7 +14,7 @@ import sys
 from pathlib import Path
 from typing import Any, Sequence
 
-from ..errors import ParameterError, VectorFormatError, WordvecError
+from ..errors import ParameterError, UnknownWordError, VectorFormatError, WordvecError
 from ..formats.atomic import atomic_write
 
 PROG = "wordvec"
@@ -211,10 +211,10 @@ def add_vectors_arguments(p: argparse.ArgumentParser, limit_help: str | None = N
 
 
 def require_words(kv: Any, words: Sequence[str], source: Any) -> None:
-    """Raise KeyError naming the first of ``words`` that is not in ``kv``."""
+    """Raise UnknownWordError (a KeyError) naming the first of ``words`` that is not in ``kv``."""
     for w in words:
         if w not in kv.key_to_index:
-            raise KeyError(f"word {w!r} is not in the vocabulary of {source}")
+            raise UnknownWordError(f"word {w!r} is not in the vocabulary of {source}")
 
 
 # ----------------------------------------------------------------------------------- training
