@@ -326,3 +326,15 @@ def test_read_vocab_trains_on_the_words_of_the_file(corpus, tmp_path):
     assert again.returncode == 0
     # the same vocabulary read back trains the very same vectors as counting the corpus
     assert (tmp_path / "again.txt").read_bytes() == (tmp_path / "v.txt").read_bytes()
+
+
+def test_device_flag_trains_with_the_torch_backend(corpus, tmp_path):
+    pytest.importorskip("torch")
+    proc = wordvec("train", corpus, "-o", tmp_path / "m.npz", "--device", "cpu", "--batch-size", 512, *TINY)
+    assert proc.returncode == 0, proc.stderr
+    m = Word2Vec.load(tmp_path / "m.npz")
+    assert len(m.wv) == 40 and np.isfinite(m.loss_history[-1])
+    numba = wordvec("train", corpus, "-o", tmp_path / "n.npz", *TINY)
+    assert numba.returncode == 0
+    # the device is a run-time choice (not saved); the PyTorch backend draws other random numbers
+    assert not np.array_equal(Word2Vec.load(tmp_path / "n.npz").wv.vectors, m.wv.vectors)
