@@ -338,3 +338,18 @@ def test_device_flag_trains_with_the_torch_backend(corpus, tmp_path):
     assert numba.returncode == 0
     # the device is a run-time choice (not saved); the PyTorch backend draws other random numbers
     assert not np.array_equal(Word2Vec.load(tmp_path / "n.npz").wv.vectors, m.wv.vectors)
+
+
+def test_plot_titles_name_the_vectors_file(vectors, tmp_path, monkeypatch):
+    from wordvec.cli import main as cli
+    from wordvec.plots import figures
+
+    drawn = []
+    monkeypatch.setattr(figures, "save_figure", lambda fig, path: drawn.append(fig))
+    for kind, args in [("words", ["king", "queen", "man"]), ("map", ["-n", 10]), ("neighbours", ["king", "-n", 4]),
+                       ("heatmap", ["king", "queen"]), ("analogies", ["man:woman", "king:queen"])]:
+        assert cli.main(["plot", kind, str(vectors), *map(str, args), "-o", str(tmp_path / "x.png")]) == 0
+    titles = [fig.axes[0].get_title() for fig in drawn]
+    assert len(titles) == 5 and all("vectors.txt" in t for t in titles), titles
+    assert titles[0] == "3 words from vectors.txt (PCA)"
+    assert drawn[0].axes[0].get_xlabel().startswith("PC 1 (") and "% of variance)" in drawn[0].axes[0].get_xlabel()
