@@ -41,7 +41,7 @@ run: $(STAMP)
 	$(BIN)/wordvec query $(OUT)/vectors.bin -n 5 "good" "king - man + woman" "good bad"
 	@echo
 	@echo "outputs in $(OUT)/: vectors.bin (word2vec binary), model.npz (full model), loss.png, eval.txt,"
-	@echo "word_vectors.png, map.png. What the figures mean: README.md, 'What make run shows'."
+	@echo "word_vectors.png, map.png. What the numbers mean: README.md, 'What the make run numbers mean'."
 
 test: $(TEST_STAMP)
 	$(BIN)/python -m pytest -q
