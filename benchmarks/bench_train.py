@@ -9,6 +9,7 @@ Spearman correlations, all evaluated by the same code (wordvec's, tested equal t
     python benchmarks/bench_train.py --sg 0                # CBOW
     python benchmarks/bench_train.py --hs 1 --negative 0   # hierarchical softmax
     python benchmarks/bench_train.py --tools wordvec --workers 1 2   # thread scaling
+    python benchmarks/bench_train.py --tools wordvec wordvec-pairs gensim c   # shared and per-pair negatives
 
 gensim is used if installed; the C tool if the PyPI package ``word2vec`` put a ``word2vec``
 binary beside the Python executable.
@@ -61,13 +62,13 @@ def evaluate(kv) -> dict:
     return {"analogy": acc, "ws353": float(ws[1][0]), "simlex": float(sl[1][0])}
 
 
-def run_wordvec(corpus: Path, a, workers: int) -> tuple[float, float, object]:
+def run_wordvec(corpus: Path, a, workers: int, per_pair: bool = False) -> tuple[float, float, object]:
     from wordvec import Word2Vec
 
     model = Word2Vec(
         vector_size=a.dim, window=a.window, min_count=a.min_count, sample=a.sample, sg=a.sg, hs=a.hs,
         negative=a.negative, epochs=a.epochs, workers=workers, seed=a.seed, softmax=a.softmax, alpha=a.alpha,
-        shared_negatives=not a.per_pair_negatives,
+        shared_negatives=not (a.per_pair_negatives or per_pair),
     )
     t0 = time.perf_counter()
     model.build_vocab(corpus_file=corpus)
@@ -145,9 +146,9 @@ def main() -> None:
     rows = []
     for workers in a.workers:
         for tool in a.tools:
-            if tool == "wordvec":
-                secs, train_secs, kv = run_wordvec(corpus, a, workers)
-                name = "wordvec"
+            if tool in ("wordvec", "wordvec-pairs"):
+                secs, train_secs, kv = run_wordvec(corpus, a, workers, per_pair=tool == "wordvec-pairs")
+                name = "wordvec per-pair" if tool == "wordvec-pairs" or a.per_pair_negatives else "wordvec"
             elif tool == "gensim":
                 try:
                     secs, train_secs, kv, ver = run_gensim(corpus, a, workers)

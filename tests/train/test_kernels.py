@@ -176,8 +176,8 @@ class Replay:
         return self.bags.rows[self.bags.offsets[word] : self.bags.offsets[word + 1]]
 
 
-def make_cfg(sg=1, window=2, negative=3, hs=0, cbow_mean=1, shared=1, lookahead=2, compute_loss=1) -> kernels.KernelConfig:
-    return kernels.KernelConfig(sg, window, negative, hs, cbow_mean, shared, lookahead, compute_loss)
+def make_cfg(sg=1, window=2, negative=3, hs=0, cbow_mean=1, shared=1, lookahead=2) -> kernels.KernelConfig:
+    return kernels.KernelConfig(sg, window, negative, hs, cbow_mean, shared, lookahead)
 
 
 @pytest.fixture(scope="module")
@@ -403,15 +403,15 @@ def test_bags_of_one_equal_plain_rows(vocab, name):
 
 @pytest.mark.parametrize("name", list(CONFIGS))
 def test_compute_loss_off_skips_only_the_loss(vocab, name):
-    """compute_loss=0 reports no loss and trains the same weights."""
+    """skip_loss=True (compute_loss=False) reports no loss and trains the same weights."""
     tables = make_tables(vocab, 0.02, hs=bool(CONFIGS[name].get("hs")))
     ids, offsets = random_chunk(vocab, seed=3)
     out = []
-    for compute_loss in (1, 0):
+    for skip_loss in (None, True):
         weights = random_weights(len(vocab), 8, seed=5)
         stats_ = np.zeros(kernels.N_STATS)
-        kernels.train_chunk(ids, offsets, weights, tables, make_cfg(**CONFIGS[name], compute_loss=compute_loss),
-                            0.05, 0.01, kernels.rng_state(7, 0), stats_)
+        kernels.train_chunk(ids, offsets, weights, tables, make_cfg(**CONFIGS[name]), 0.05, 0.01,
+                            kernels.rng_state(7, 0), stats_, None, skip_loss)
         out.append((weights, stats_))
     assert out[0][1][kernels.LOSS] > 0 and out[1][1][kernels.LOSS] == 0.0
     assert out[0][1][kernels.EXAMPLES] == out[1][1][kernels.EXAMPLES]

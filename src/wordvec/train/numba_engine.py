@@ -39,7 +39,6 @@ def kernel_config(model: Any, lookahead: int = LOOKAHEAD) -> kernels.KernelConfi
     return kernels.KernelConfig(
         sg=int(model.sg), window=int(model.window), negative=int(model.negative), hs=int(model.hs),
         cbow_mean=int(model.cbow_mean), shared_negatives=int(bool(model.shared_negatives)), lookahead=int(lookahead),
-        compute_loss=int(bool(model.compute_loss)),
     )
 
 
@@ -76,11 +75,12 @@ class NumbaEngine(Engine):
         self.bags = bags
         self.w = kernels.Weights(model.wv.vectors if w_in is None else w_in, model.syn1neg, model.syn1)
         self.rng = ensure_rng_states(model, self.workers)
+        self.skip_loss = None if model.compute_loss else True
 
     def train(self, batch: Any, alpha0: float, alpha1: float, worker: int) -> Tally:
         stats = np.zeros(kernels.N_STATS, dtype=np.float64)
         kernels.train_chunk(
-            batch.ids, batch.offsets, self.w, self.tables, self.cfg, alpha0, alpha1, self.rng[worker], stats, self.bags
+            batch.ids, batch.offsets, self.w, self.tables, self.cfg, alpha0, alpha1, self.rng[worker], stats, self.bags, self.skip_loss
         )
         return Tally(loss=float(stats[kernels.LOSS]), examples=float(stats[kernels.EXAMPLES]),
                      trained_words=int(stats[kernels.TRAINED_WORDS]))

@@ -32,12 +32,13 @@ from .primitives import prefetch_row, subsample, window
 
 
 @numba.njit(nogil=True, fastmath=FASTMATH, cache=True)
-def train_chunk(ids, offsets, weights, tables, cfg, alpha0, alpha1, rng, stats, bags=None):
+def train_chunk(ids, offsets, weights, tables, cfg, alpha0, alpha1, rng, stats, bags=None, skip_loss=None):
     """Train on the sentences of one chunk (ids int32, offsets int64) with negative sampling
     and/or hierarchical softmax; alpha decays linearly from alpha0 to alpha1 over the chunk.
 
     ``cfg`` is a :class:`.config.KernelConfig`, ``bags`` a :class:`.config.Bags` or None (one
-    row per word). Mutates weights, rng (uint64[1]) and adds loss, examples and trained words
+    row per word), ``skip_loss`` None (compute the loss) or True (skip its arithmetic; see
+    :func:`.outputs.update_outputs`). Mutates weights, rng (uint64[1]) and adds loss, examples and trained words
     to stats (float64 (N_STATS,))."""
     w_in = weights.w_in
     d = w_in.shape[1]
@@ -48,7 +49,6 @@ def train_chunk(ids, offsets, weights, tables, cfg, alpha0, alpha1, rng, stats, 
     cbow_mean = cfg.cbow_mean != 0
     shared = cfg.shared_negatives != 0
     look = cfg.lookahead
-    with_loss = cfg.compute_loss != 0
     width = 2 * radius
     X = np.empty((width, d), dtype=np.float32)
     dX = np.empty((width, d), dtype=np.float32)
@@ -117,18 +117,19 @@ def train_chunk(ids, offsets, weights, tables, cfg, alpha0, alpha1, rng, stats, 
                         dX[i, k] = 0.0
             else:
                 n_in = 1
-                gather_words(w_in, bags, ctx, b, X[0], cbow_mean, d)
                 for k in range(d):
+                    X[0, k] = 0.0
                     dX[0, k] = 0.0
+                gather_words(w_in, bags, ctx, b, X[0], cbow_mean, d)
             if early:
                 loss += update_outputs(
-                    X, 0, n_in, w_ns, noise[pos], noise_targets, n_noise[pos], alpha, dX, g, tables, with_loss
+                    X, 0, n_in, w_ns, noise[pos], noise_targets, n_noise[pos], alpha, dX, g, tables, skip_loss
                 )
             elif negative > 0:
-                lo_, state = negative_sampling(X, n_in, word, w_ns, negative, alpha, dX, g, rows, targets, tables, state, with_loss)
+                lo_, state = negative_sampling(X, n_in, word, w_ns, negative, alpha, dX, g, rows, targets, tables, state, skip_loss)
                 loss += lo_
             if hs:
-                loss += hierarchical_softmax(X, n_in, word, weights.w_hs, alpha, dX, g, targets, tables, with_loss)
+                loss += hierarchical_softmax(X, n_in, word, weights.w_hs, alpha, dX, g, targets, tables, skip_loss)
             examples += n_in
             if sg:
                 for i in range(b):

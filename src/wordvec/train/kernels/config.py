@@ -31,7 +31,6 @@ class KernelConfig(NamedTuple):
     cbow_mean: int  # 1: CBOW averages its inputs, 0: sums them
     shared_negatives: int  # 1: skip-gram draws K noise words per window, 0: per (context, center) pair
     lookahead: int  # windows ahead whose rows are prefetched (0: none)
-    compute_loss: int  # 0: skip the loss arithmetic (the loss reported is 0)
 
 
 class Tables(NamedTuple):

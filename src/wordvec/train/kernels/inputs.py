@@ -59,10 +59,16 @@ def gather_word(w_in, bags, word, x, d):
 
 @numba.njit(inline="always")
 def gather_words(w_in, bags, words, n, x, mean, d):
-    """x = the sum of the rows of the bags of words[:n] (the union of their bags), divided by
-    the number of rows when ``mean``; x overwritten."""
-    for k in range(d):
-        x[k] = 0.0
+    """x += the sum of the rows of the bags of words[:n] (the union of their bags), then x is
+    divided by the number of rows when ``mean``; the caller zeroes x."""
+    if bags is None:
+        for i in range(n):
+            axpy(np.float32(1.0), w_in[words[i]], x, d)
+        if mean and n > 0:
+            inv = np.float32(1.0 / n)
+            for k in range(d):
+                x[k] *= inv
+        return
     rows = 0
     for i in range(n):
         a, b = bag_bounds(bags, words[i])
@@ -78,6 +84,9 @@ def gather_words(w_in, bags, words, n, x, mean, d):
 @numba.njit(inline="always")
 def scatter_word(w_in, bags, word, dx, d):
     """Add dx to every row of ``word``'s bag."""
+    if bags is None:
+        axpy(np.float32(1.0), dx, w_in[word], d)
+        return
     a, b = bag_bounds(bags, word)
     for j in range(a, b):
         axpy(np.float32(1.0), dx, w_in[bag_row(bags, j)], d)
