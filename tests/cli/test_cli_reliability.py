@@ -282,7 +282,8 @@ def test_resume_errors(checkpoint, tmp_path):
     proc = wordvec("train", "--resume", "done.npz", "-o", "v.txt", cwd=tmp_path)
     assert_user_error(proc, 1, r"^wordvec: error: 'done.npz' holds no interrupted training run: nothing to resume$")
     proc = wordvec("train", "moved.txt", "-o", "v.txt", "--checkpoint", "v.txt", cwd=tmp_path)
-    assert_user_error(proc, 1, r"^wordvec: error: the checkpoint 'v.txt' must be another file than the outputs$")
+    assert_user_error(proc, 1, r"^wordvec: error: the checkpoint 'v.txt' and the output 'v.txt' are the same file; give them "
+                      r"different names$")
     assert files_in(tmp_path) == ["done.npz", "moved.txt", "v.txt.checkpoint.npz"]
     proc = wordvec("train", "--resume", checkpoint.name, "-o", "v.txt", "moved.txt", "--no-progress", cwd=tmp_path)
     assert proc.returncode == 0 and re.match(r"trained [\d,]+ words \(2 epochs\)", proc.stdout), proc.stderr

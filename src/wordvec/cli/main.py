@@ -27,6 +27,7 @@ from typing import Any, Callable, Iterator, Sequence
 
 from .. import __version__
 from ..formats.atomic import atomic_write
+from ..formats.outputs import check_outputs, forcing, resolve_output
 from ..errors import CorpusError, ParameterError, UnknownWordError, VectorFormatError, WordvecError
 
 PROG = "wordvec"
@@ -190,16 +191,9 @@ def save_vectors(kv: Any, path: str | os.PathLike, fmt: str = "text") -> None:
 
 
 def _check_output(path: str | os.PathLike, what: str = "output") -> Path:
-    """Fail before any long computation when ``path`` cannot be written."""
-    path = Path(path)
-    folder = path.parent if str(path.parent) else Path(".")
-    if path.is_dir():
-        raise ParameterError(f"{what} '{path}' is a directory; give a file name")
-    if not folder.is_dir():
-        raise ParameterError(f"cannot write {what} '{path}': folder '{folder}' does not exist")
-    if not os.access(folder, os.W_OK):
-        raise ParameterError(f"cannot write {what} '{path}': folder '{folder}' is not writable")
-    return path
+    """Fail before any long computation when ``path`` cannot be written (formats.outputs' policy)."""
+    resolve_output(path, what)
+    return Path(path)
 
 
 def _write_text(path: str | os.PathLike, text: str) -> None:
@@ -327,10 +321,15 @@ def cmd_train(args: argparse.Namespace) -> int:
             )
         checkpoint = Path(args.checkpoint or args.resume)
     else:
-        checkpoint = Path(args.checkpoint or out.with_name(out.name + ".checkpoint.npz"))
-    _check_output(checkpoint, "checkpoint")
-    if _same_file(checkpoint, out) or _same_file(checkpoint, args.save_model):
-        raise ParameterError(f"the checkpoint '{checkpoint}' must be another file than the outputs")
+        default = out.with_name(out.name + ".checkpoint.npz")
+        if resolve_output(out).stream:  # -o /dev/stdout, a FIFO: the checkpoint goes to the current folder
+            default = Path(default.name)
+        checkpoint = Path(args.checkpoint or default)
+    resumed = None if args.resume is None or _same_file(args.resume, checkpoint) else args.resume
+    outputs = {"output": out, "model file": args.save_model, "checkpoint": checkpoint}
+    if fmt == "native":
+        outputs["output matrix"] = out.with_name(out.name + ".vectors.npy")
+    check_outputs(outputs, {"corpus": args.corpus, "resumed checkpoint": resumed})
     progress = not args.no_progress
     try:
         if args.resume is not None:
@@ -657,6 +656,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--resume", metavar="CHECKPOINT",
                    help="continue the interrupted run saved in CHECKPOINT (over CORPUS, default the file it "
                    "started with) to its number of epochs; CHECKPOINT is deleted once the vectors are written")
+    p.add_argument("--force", action="store_true", help="replace outputs that exist read-only (as cp -f)")
     p.add_argument("--no-progress", action="store_true", help="no progress bar")
     p.set_defaults(func=cmd_train, sg=False)
     p.set_defaults(training_options=tuple((a.dest, a.option_strings[0], a.default) for a in training))
@@ -693,6 +693,7 @@ def build_parser() -> argparse.ArgumentParser:
                    help="image file; the format follows the extension (.png, .pdf, .svg)")
     p.add_argument("--tsne", action="store_true", help="t-SNE instead of PCA (needs scikit-learn)")
     p.add_argument("--title", help="plot title")
+    p.add_argument("--force", action="store_true", help="replace an image that exists read-only (as cp -f)")
 
     p = sub.add_parser("sst", help="the CS224N word-vectors experiment on the SST sentences",
                        description="CS224N assignment 2: 10-dimensional skip-gram vectors with negative "
@@ -732,7 +733,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     warnings = _WarningLines()
     library_log.addHandler(warnings)
     try:
-        return func(args)
+        with forcing(getattr(args, "force", False)):
+            return func(args)
     except _UsageError as exc:
         print(f"{PROG}: error: {_one_line(str(exc))} (see '{PROG} {args.command} --help')", file=sys.stderr)
         return EXIT_USAGE

@@ -41,9 +41,10 @@ Native format (``KeyedVectors.save`` / ``KeyedVectors.load``)
 and ``path + ".vectors.npy"`` holds the (n, d) matrix in NumPy's ``.npy`` format. Loading never
 unpickles (``allow_pickle=False``) and checks every JSON field's type, the ``.npy`` header
 (dtype, shape, C order) and size, and, when the matrix is read into memory, its SHA-256, so a
-modified or truncated file is refused with :class:`~wordvec.errors.ModelFileError`. With
-``mmap='r'`` the contents are not hashed (that would read the whole file, which memory mapping
-avoids); the header and size are still checked. Saving writes the ``.npy`` first and the JSON
+modified or truncated file, or one holding nan or inf, is refused with
+:class:`~wordvec.errors.ModelFileError`. With ``mmap='r'`` the contents are neither hashed nor
+checked for non-finite values (that would read the whole file, which memory mapping avoids); the
+header and size are still checked. Saving writes the ``.npy`` first and the JSON
 last, each atomically; the JSON records the checksum of the matrix it belongs to.
 """
 from __future__ import annotations
@@ -64,6 +65,7 @@ from typing import IO, Any, Iterator, Sequence
 import numpy as np
 
 from .atomic import atomic_write
+from .outputs import check_outputs
 from ..errors import ModelFileError, ParameterError, VectorFormatError, WordvecError
 from ..validation import check_int
 
@@ -79,7 +81,7 @@ NATIVE_VERSION = 1
 MAX_DIMENSION = 2**31 - 1
 
 _HEADER = re.compile(rb"\s*(\d{1,20})\s+(\d{1,20})\s*")
-_FORBIDDEN_IN_WORD = re.compile(r"[ \t\r\n]")
+_FORBIDDEN_IN_WORD = re.compile(r"[\x00-\x20\x7f]")  # ASCII whitespace and control characters
 _TEXT_NUMBER_BYTES = frozenset(b"0123456789.-+eE \t\r\n")
 _WRITE_CHUNK_ROWS = 4096
 _GZIP_MAGIC = b"\x1f\x8b"
@@ -464,12 +466,12 @@ def _read_text(name: str, limit: int | None, unicode_errors: str, encoding: str,
 # ---------------------------------------------------------------------------------- word2vec writing
 
 @contextlib.contextmanager
-def _writing(path: Any) -> Iterator[IO[bytes]]:
+def _writing(path: Any, force: bool | None = None) -> Iterator[IO[bytes]]:
     """Atomically write ``path``, compressing for .gz / .bz2 names."""
     name = os.fspath(path)
     suffix = Path(name).suffix.lower()
     try:
-        with atomic_write(name, "wb") as raw:
+        with atomic_write(name, "wb", force=force) as raw:
             if suffix == ".gz":
                 with gzip.GzipFile(filename="", mode="wb", fileobj=raw, mtime=0) as f:
                     yield f
@@ -478,6 +480,8 @@ def _writing(path: Any) -> Iterator[IO[bytes]]:
                     yield f
             else:
                 yield raw
+    except WordvecError:
+        raise
     except OSError as exc:
         raise VectorFormatError(f"{name}: cannot write ({exc.strerror or exc})") from exc
 
@@ -490,7 +494,7 @@ def _encode_words(name: str, keys: Sequence[Any]) -> list[bytes]:
         if not key or _FORBIDDEN_IN_WORD.search(key):
             raise VectorFormatError(
                 f"{name}: cannot write the word {key!r} in the word2vec format: a word must be non-empty and hold no "
-                "space, tab or newline (readers split on them)"
+                "whitespace or control character (readers split on whitespace and take control bytes for binary data)"
             )
         out.append(key.encode("utf8"))
     return out
@@ -513,12 +517,14 @@ def _binary_chunks(words: list[bytes], vectors: np.ndarray) -> Iterator[bytes]:
 
 
 def write_word2vec(
-    path: Any, keys: Sequence[str], vectors: np.ndarray, binary: bool = False, write_header: bool = True
+    path: Any, keys: Sequence[str], vectors: np.ndarray, binary: bool = False, write_header: bool = True,
+    force: bool | None = None,
 ) -> None:
     """Write words and their (n, d) vectors in the C word2vec text or binary format, atomically.
 
     ``write_header=False`` (text only) writes GloVe-style files. Words that the format cannot
-    hold and non-finite values raise VectorFormatError before anything is written.
+    hold and non-finite values raise VectorFormatError before anything is written. ``force``
+    replaces a read-only file (see :mod:`wordvec.formats.outputs`).
     """
     name = os.fspath(path)
     vectors = np.asarray(vectors)
@@ -532,17 +538,17 @@ def write_word2vec(
         bad = keys[int(np.flatnonzero(~finite)[0])]
         raise VectorFormatError(f"{name}: cannot write the vector of {bad!r}: it holds a non-finite value")
     chunks = _binary_chunks if binary else _text_chunks
-    with _writing(name) as f:
+    with _writing(name, force) as f:
         if write_header:
             f.write(f"{len(words)} {vectors.shape[1]}\n".encode("ascii"))
         for chunk in chunks(words, vectors):
             f.write(chunk)
 
 
-def write_vocab(path: Any, keys: Sequence[str], counts: Sequence[int]) -> None:
+def write_vocab(path: Any, keys: Sequence[str], counts: Sequence[int], force: bool | None = None) -> None:
     """Write ``word count`` lines (the C tool's ``-save-vocab`` file), atomically."""
     words = _encode_words(os.fspath(path), keys)
-    with _writing(path) as f:
+    with _writing(path, force) as f:
         f.write(b"".join(w + b" %d\n" % int(c) for w, c in zip(words, counts)))
 
 
@@ -587,9 +593,10 @@ class _HashingWriter:
         return self._f.write(view)
 
 
-def save_native(path: Any, kv: Any) -> None:
+def save_native(path: Any, kv: Any, force: bool | None = None) -> None:
     """Write ``kv`` as ``path`` (JSON metadata) + ``path.vectors.npy`` (the matrix); see the module
-    docstring for the layout. Both files are written atomically, the matrix first."""
+    docstring for the layout. Both files are written atomically, the matrix first; ``force``
+    replaces read-only files (see :mod:`wordvec.formats.outputs`)."""
     keys = list(kv.index_to_key)
     for i, key in enumerate(keys):
         if not isinstance(key, str):
@@ -599,8 +606,12 @@ def save_native(path: Any, kv: Any) -> None:
         raise ParameterError(f"cannot save: vectors of shape {vectors.shape} for {len(keys)} keys")
     counts = kv.expandos.get("count")
     npy = _native_vectors_path(path)
+    check_outputs({"vectors file": path, "matrix file": npy}, force=force)
+    if not np.isfinite(vectors).all():
+        bad = keys[int(np.flatnonzero(~np.isfinite(vectors).all(axis=1))[0])]
+        raise ModelFileError(f"{os.fspath(path)}: cannot save the vector of {bad!r}: it holds a non-finite value")
     try:
-        with atomic_write(npy, "wb") as f:
+        with atomic_write(npy, "wb", force=force) as f:
             hashing = _HashingWriter(f)
             np.lib.format.write_array(hashing, vectors, allow_pickle=False)
         meta = {
@@ -614,8 +625,10 @@ def save_native(path: Any, kv: Any) -> None:
             "vectors_sha256": hashing.sha256.hexdigest(),
             "vectors_bytes": hashing.size,
         }
-        with atomic_write(path, "w") as f:
+        with atomic_write(path, "w", force=force) as f:
             json.dump(meta, f, ensure_ascii=False, allow_nan=False)
+    except WordvecError:
+        raise
     except OSError as exc:
         raise ModelFileError(f"{os.fspath(path)}: cannot write ({exc.strerror or exc})") from exc
 
@@ -741,6 +754,11 @@ def load_native(path: Any, mmap: str | None = None) -> tuple[list[str], np.ndarr
         raise ModelFileError(f"{npy}: cannot read the matrix ({exc})") from exc
     if vectors.dtype != np.dtype(dtype) or vectors.shape != shape or not vectors.flags.c_contiguous:
         raise ModelFileError(f"{npy}: the matrix does not match its metadata")  # pragma: no cover
+    if mmap is None:
+        finite = np.isfinite(vectors).all(axis=1)
+        if not finite.all():
+            i = int(np.flatnonzero(~finite)[0])
+            raise ModelFileError(f"{npy}: the vector of {keys[i]!r} holds a non-finite value (nan or inf)")
     return keys, vectors, None if counts is None else np.asarray(counts, dtype=np.int64)
 
 
