@@ -28,6 +28,7 @@ from typing import Any, Callable, Iterator, Sequence
 from .. import __version__
 from ..formats.atomic import atomic_write
 from ..formats.outputs import check_outputs, forcing, resolve_output
+from ..messages import warnings_as_lines
 from ..errors import CorpusError, ParameterError, UnknownWordError, VectorFormatError, WordvecError
 
 PROG = "wordvec"
@@ -134,15 +135,18 @@ def detect_vector_format(path: str | os.PathLike) -> str:
     """The format of a vector file from its content: 'native', 'model', 'text' or 'binary'.
 
     A JSON object is a native ``KeyedVectors.save`` file, a zip archive a ``Word2Vec.save``
-    model. Otherwise it is a word2vec file (plain, .gz or .bz2): 'text' when the line after the
+    model. Otherwise it is a word2vec file (plain or compressed): 'text' when the line after the
     ``"<n> <d>"`` header is a word followed by decimal numbers (how many is the reader's to
     check), else 'binary' (raw float32 bytes practically never read as decimal numbers). A file
     that is none of these is reported by the text reader.
     """
-    from ..formats.word2vec import _reading
+    from ..formats.word2vec import open_vectors_source
 
-    with _reading(path, VectorFormatError) as f:
-        head = f.read(1 << 16)
+    with open_vectors_source(path, VectorFormatError) as f:
+        return _format_of(f.read(1 << 16))
+
+
+def _format_of(head: bytes) -> str:
     if head.lstrip()[:1] == b"{":
         return "native"
     if head[:4] == b"PK\x03\x04":
@@ -159,16 +163,32 @@ def detect_vector_format(path: str | os.PathLike) -> str:
 
 
 def load_vectors(path: str | os.PathLike, fmt: str = "auto") -> Any:
-    """Load word vectors as a KeyedVectors from any format :func:`detect_vector_format` knows."""
+    """Load word vectors as a KeyedVectors from any format :func:`detect_vector_format` knows.
+
+    ``path`` may also be '-' (standard input), a FIFO or a device: word2vec text and binary
+    files are then read as a stream (detecting the format consumes nothing); native and model
+    files need a regular file."""
+    from ..formats.word2vec import open_vectors_source
+    from ..text.files import is_regular_file, is_stdin, read_ahead
     from ..vectors.keyedvectors import KeyedVectors
 
     if fmt not in VECTOR_FORMATS:
         raise ParameterError(f"vector format must be one of {VECTOR_FORMATS}, got {fmt!r}")
+    if not is_stdin(path) and not is_regular_file(path):
+        p = Path(path)
+        if not p.exists():
+            raise VectorFormatError(f"{p}: no such file")
+        if p.is_dir():
+            raise VectorFormatError(f"{p}: is a directory, not a vector file")
+    if not is_regular_file(path):
+        with open_vectors_source(path, VectorFormatError) as f:
+            head, stream = read_ahead(f, 1 << 16, name=os.fspath(path))
+            fmt = _format_of(head) if fmt == "auto" else fmt
+            if fmt in ("native", "model"):
+                raise VectorFormatError(f"{os.fspath(path)}: a {fmt} file must be read from a regular file, "
+                                        "not a pipe or device")
+            return KeyedVectors.load_word2vec_format(stream, binary=(fmt == "binary"))
     path = Path(path)
-    if not path.exists():
-        raise VectorFormatError(f"{path}: no such file")
-    if path.is_dir():
-        raise VectorFormatError(f"{path}: is a directory, not a vector file")
     if fmt == "auto":
         fmt = detect_vector_format(path)
     if fmt == "native":
@@ -208,17 +228,28 @@ STDIN_SPOOL_PREFIX = "wordvec-stdin-"
 
 @contextlib.contextmanager
 def _corpus_file(corpus: str | os.PathLike) -> Iterator[Path]:
-    """The corpus as a file: itself, or standard input spooled to a temporary file when ``corpus``
-    is '-' (the engine reads the corpus once per epoch, and a file gets the same tokenization and
-    gzip detection as any corpus file)."""
-    if str(corpus) != "-":
-        yield Path(corpus)
+    """The corpus as a file: itself, or standard input ('-'), a FIFO or a device spooled to a
+    temporary file (the engine reads the corpus once per epoch, and a file gets the same
+    tokenization and compression detection as any corpus file)."""
+    from ..text.files import is_regular_file, is_stdin
+
+    if not is_stdin(corpus) and (is_regular_file(corpus) or not Path(corpus).exists() or Path(corpus).is_dir()):
+        yield Path(corpus)  # the reader names what is wrong with a missing path or a directory
         return
     with tempfile.TemporaryDirectory(prefix=STDIN_SPOOL_PREFIX) as tmp:
         spool = Path(tmp) / "corpus.txt"
+        if str(corpus) == "-" and sys.stdin is None:
+            raise CorpusError("cannot read the corpus from standard input: it is closed")
+        try:
+            source = sys.stdin.buffer if str(corpus) == "-" else open(corpus, "rb")
+        except (OSError, ValueError) as exc:
+            raise CorpusError(f"cannot read corpus '{corpus}': {getattr(exc, 'strerror', None) or exc}") from None
         with open(spool, "wb") as f:
-            while block := sys.stdin.buffer.read(1 << 20):
-                f.write(block)
+            try:
+                while block := source.read(1 << 20):
+                    f.write(block)
+            except (OSError, ValueError) as exc:
+                raise CorpusError(f"cannot read corpus '{corpus}': {getattr(exc, 'strerror', None) or exc}") from None
         yield spool
 
 
@@ -546,10 +577,14 @@ def cmd_sst(args: argparse.Namespace) -> int:
             raise ParameterError(f"--{name} applies to the fast path only, not to --reference")
         if value is not None:
             kwargs["workers" if name == "threads" else name] = value
-    result = run_sst(
-        args.output, reference=args.reference, iterations=args.iterations, seed=args.seed,
-        progress=not args.no_progress, **kwargs,
-    )
+    try:
+        result = run_sst(
+            args.output, reference=args.reference, iterations=args.iterations, seed=args.seed,
+            progress=not args.no_progress, **kwargs,
+        )
+    except ParameterError as exc:
+        option = TRAIN_OPTIONS.get(str(exc).replace("=", " ").split(" ", 1)[0])
+        raise ParameterError(f"{exc} (option {option})" if option else str(exc)) from None
     print(result.summary())
     return 0
 
@@ -733,7 +768,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     warnings = _WarningLines()
     library_log.addHandler(warnings)
     try:
-        with forcing(getattr(args, "force", False)):
+        with forcing(getattr(args, "force", False)), warnings_as_lines(warn):
             return func(args)
     except _UsageError as exc:
         print(f"{PROG}: error: {_one_line(str(exc))} (see '{PROG} {args.command} --help')", file=sys.stderr)
