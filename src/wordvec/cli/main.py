@@ -28,6 +28,7 @@ from typing import Any, Callable, Iterator, Sequence
 from .. import __version__
 from ..formats.atomic import atomic_write
 from ..formats.outputs import check_outputs, forcing, resolve_output
+from ..memory import memory_error_line
 from ..messages import warnings_as_lines
 from ..errors import CorpusError, ParameterError, UnknownWordError, VectorFormatError, WordvecError
 
@@ -776,6 +777,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print(f"{PROG}: interrupted", file=sys.stderr)
         return EXIT_INTERRUPTED
+    except MemoryError as exc:
+        print(f"{PROG}: error: {memory_error_line(exc)}", file=sys.stderr)
+        return EXIT_ERROR
     except BrokenPipeError:  # e.g. `wordvec similar ... | head -1`
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())

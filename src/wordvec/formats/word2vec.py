@@ -187,7 +187,7 @@ class _Window:
     def fill(self, end: int) -> bool:
         """Read until ``end`` bytes are available (or the end of the file); True if they are."""
         while self.end < end and not self.eof:
-            data = self.stream.read(max(_STREAM_BLOCK, end - self.end))  # type: ignore[union-attr]
+            data = self.stream.read(max(1 << 16, end - self.end))  # type: ignore[union-attr]
             if not data:
                 self.eof = True
             else:
