@@ -86,24 +86,25 @@ def resolve_output(path: str | os.PathLike, what: str = "output", force: bool | 
     if not os.fspath(path):
         raise OutputError(f"the {what} path is empty")
     target = given
-    if given.is_symlink():
-        target = Path(os.path.realpath(given))
-        try:
-            os.stat(given)
-        except OSError as exc:
-            problem = "a loop of links" if exc.errno == 40 else f"'{target}', which does not exist"
-            raise OutputError(f"cannot write {what} '{given}': it is a symbolic link to {problem}") from None
     try:
-        st = os.stat(target)
+        st = os.stat(given)  # follows links
     except FileNotFoundError:
         st = None
     except OSError as exc:
+        if exc.errno == 40:  # ELOOP
+            raise OutputError(f"cannot write {what} '{given}': it is a symbolic link to a loop of links") from None
         raise OutputError(f"cannot write {what} '{given}': {exc.strerror or exc}") from None
+    if st is not None and (stat.S_ISFIFO(st.st_mode) or stat.S_ISCHR(st.st_mode)):
+        if not os.access(given, os.W_OK):
+            raise OutputError(f"cannot write {what} '{given}': permission denied")
+        return Output(given, given, stream=True)  # opened through its links (/dev/stdout -> pipe:[...])
+    if given.is_symlink():
+        target = Path(os.path.realpath(given))
+        if st is None:
+            raise OutputError(
+                f"cannot write {what} '{given}': it is a symbolic link to '{target}', which does not exist"
+            )
     if st is not None:
-        if stat.S_ISFIFO(st.st_mode) or stat.S_ISCHR(st.st_mode):
-            if not os.access(target, os.W_OK):
-                raise OutputError(f"cannot write {what} '{given}': permission denied")
-            return Output(given, target, stream=True)
         if not stat.S_ISREG(st.st_mode):
             hint = "; give a file name" if stat.S_ISDIR(st.st_mode) else ""
             raise OutputError(f"cannot write {what} '{given}': it is {_kind(st.st_mode)}{hint}")
