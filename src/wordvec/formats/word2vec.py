@@ -16,9 +16,11 @@ bytes. Words are UTF-8 and kept whole (the C tool cuts words at 100 bytes; we do
 
 Decisions on unusual input (each has a test):
 
-* A word cannot hold a space, tab, CR or LF in these formats (readers split on them): writing
-  such a word raises :class:`VectorFormatError` naming it. Other characters, including
-  non-breaking spaces and any non-ASCII text, round-trip.
+* A word cannot hold ASCII whitespace (space, tab, LF, CR, VT, FF) in these formats: readers
+  split on it, and so does the corpus tokenizer, so trained words never hold it. Writing such a
+  word raises :class:`VectorFormatError` naming it. Every other character round-trips, control
+  bytes (NUL, ESC...) included: the readers' test for binary data in a text file looks only at
+  what follows the word.
 * Duplicate words in a file: the first vector is kept and a warning names the word and line
   (gensim's behaviour; some published files contain duplicates).
 * Non-finite values (nan, inf, or text numbers beyond float32 range) are refused when reading and
@@ -85,7 +87,7 @@ NATIVE_VERSION = 1
 MAX_DIMENSION = 2**31 - 1
 
 _HEADER = re.compile(rb"\s*(\d{1,20})\s+(\d{1,20})\s*")
-_FORBIDDEN_IN_WORD = re.compile(r"[\x00-\x20\x7f]")  # ASCII whitespace and control characters
+_FORBIDDEN_IN_WORD = re.compile(r"[ \t\n\r\v\f]")  # ASCII whitespace: where readers (and the tokenizer) split
 _TEXT_NUMBER_BYTES = frozenset(b"0123456789.-+eE \t\r\n")
 _WRITE_CHUNK_ROWS = 4096
 _STREAM_BLOCK = 1 << 24  # bytes read from a stream at a time
@@ -276,8 +278,14 @@ def _is_utf8(data: bytes) -> bool:
     return True
 
 
+def _values_part(line: bytes) -> bytes:
+    """What follows the word: decimal numbers in a text file, raw float32 bytes in a binary one
+    (a word itself may hold control bytes)."""
+    return line.partition(b" ")[2]
+
+
 def _binary_hint(line: bytes) -> str:
-    if _CONTROL_BYTES.search(line):
+    if _CONTROL_BYTES.search(_values_part(line)):
         return " (the line holds binary data: is this a binary file? pass binary=True)"
     return ""
 
@@ -506,13 +514,13 @@ def _read_text(
         start, first = (nl + 1 if nl >= 0 else data.end), 2
         data.fill(start + 4096)
         end = data.find(b"\n", start, 4096)
-        if _CONTROL_BYTES.search(data[start: end if end >= 0 else min(start + 4096, data.end)]):
+        if _CONTROL_BYTES.search(_values_part(data[start: end if end >= 0 else min(start + 4096, data.end)])):
             raise VectorFormatError(
                 f"{name}: line 2: binary data in a text file: is this a binary word2vec file? pass binary=True"
             )
         want = -1 if limit is None else min(n, limit)
     data.fill(start + 4096)
-    body_hint = _binary_hint(data[start: min(start + 4096, data.end)])
+    body_hint = _binary_hint(data[start: min(start + 4096, data.end)].split(b"\n", 1)[0])
     parts: list[np.ndarray] = []
     words: list[bytes] = []
     total = 0  # vectors read
@@ -614,7 +622,7 @@ def _encode_words(name: str, keys: Sequence[Any]) -> list[bytes]:
         if not key or _FORBIDDEN_IN_WORD.search(key):
             raise VectorFormatError(
                 f"{name}: cannot write the word {key!r} in the word2vec format: a word must be non-empty and hold no "
-                "whitespace or control character (readers split on whitespace and take control bytes for binary data)"
+                "whitespace (space, tab, newline, CR, VT or FF: readers split words there)"
             )
         out.append(key.encode("utf8"))
     return out
