@@ -12,7 +12,9 @@ import threading
 
 import pytest
 
-from wordvec.text.files import compression_of, is_regular_file, is_stdin, open_input, read_ahead
+from wordvec.text.files import (
+    TextEncodingError, compression_of, is_regular_file, is_stdin, open_input, open_text_input, read_ahead,
+)
 
 TEXT = b"the quick brown fox\njumps over the lazy dog\n" * 50
 
@@ -83,3 +85,40 @@ def test_closed_standard_input_is_an_oserror_saying_so():
             "except OSError as e:\n    print(e)")
     proc = subprocess.run(f"{sys.executable} -c \"{code}\" <&-", shell=True, capture_output=True, text=True)
     assert proc.stdout.strip() == "standard input is closed", proc.stderr
+
+
+# ------------------------------------------------------------------------- text encodings
+
+@pytest.mark.parametrize("encoding, note", [
+    ("utf-16", "UTF-16 (little-endian) text decoded to UTF-8"),
+    ("utf-16-be", None), ("utf-32", "UTF-32 (little-endian) text decoded to UTF-8"), ("utf-8-sig", "UTF-8 byte-order mark skipped"),
+])
+def test_byte_order_marks_are_decoded_saying_so(tmp_path, encoding, note):
+    text = "naïve café\r\nthe end ✓\n" * 3000
+    data = text.encode(encoding)
+    if encoding == "utf-16-be":
+        data = b"\xfe\xff" + data
+        note = "UTF-16 (big-endian) text decoded to UTF-8"
+    (tmp_path / "c.gz").write_bytes(gzip.compress(data))
+    stream, got_note = open_text_input(tmp_path / "c.gz")
+    with stream:
+        assert stream.read() == text.encode("utf-8")
+    assert got_note == note
+
+
+@pytest.mark.parametrize("data, looks_like", [
+    ("plain words here\n".encode("utf-16-le") * 100, "UTF-16 \\(little-endian\\) text without a byte-order mark"),
+    ("plain words here\n".encode("utf-16-be") * 100, "UTF-16 \\(big-endian\\) text without a byte-order mark"),
+    (b"\0".join([b"word"] * 500), "NUL-separated words or binary data"),
+])
+def test_nul_heavy_text_without_a_mark_is_refused_saying_what_it_looks_like(tmp_path, data, looks_like):
+    (tmp_path / "c").write_bytes(data)
+    with pytest.raises(TextEncodingError, match=rf"^\d+% of its first [\d,]+ bytes are NUL: this looks like {looks_like}"):
+        open_text_input(tmp_path / "c")
+
+
+def test_utf8_text_passes_untouched(tmp_path):
+    (tmp_path / "c").write_bytes(TEXT + b"\xff broken utf-8 stays for the reader to count\n")
+    stream, note = open_text_input(tmp_path / "c")
+    with stream:
+        assert stream.read() == TEXT + b"\xff broken utf-8 stays for the reader to count\n" and note is None

@@ -16,6 +16,11 @@ first bytes handed back in front of the rest, so it is read once, from its start
 
 Errors are plain ``OSError`` (the caller words them for its kind of file); a closed standard
 input is an ``OSError`` whose message says so.
+
+:func:`open_text_input` also settles the text encoding (wordvec reads UTF-8): a UTF-8
+byte-order mark is dropped; UTF-16 and UTF-32 text with a byte-order mark is decoded to UTF-8 as
+it is read; text with many NUL bytes and no byte-order mark (UTF-16 without one, NUL-separated
+words, binary data) is refused with :class:`TextEncodingError`, saying which it looks like.
 """
 from __future__ import annotations
 
@@ -28,7 +33,10 @@ import stat
 import sys
 from typing import BinaryIO
 
-__all__ = ["open_input", "read_ahead", "compression_of", "is_stdin", "is_regular_file", "SNIFF_BYTES"]
+__all__ = [
+    "open_input", "open_text_input", "read_ahead", "compression_of", "is_stdin", "is_regular_file",
+    "TextEncodingError", "SNIFF_BYTES",
+]
 
 SNIFF_BYTES = 10
 _BZIP2_BLOCK = b"\x31\x41\x59\x26\x53\x59"
@@ -173,3 +181,83 @@ def read_ahead(f: BinaryIO, n: int, name: str | None = None) -> tuple[bytes, Bin
             break
         head += more
     return head, io.BufferedReader(_Prefixed(head, f, name), buffer_size=1 << 16)  # type: ignore[return-value]
+
+
+class TextEncodingError(ValueError):
+    """The input is not UTF-8 text and cannot be decoded safely; the message says what it looks like."""
+
+
+_BOMS = (  # longest first: the UTF-32 LE mark starts with the UTF-16 LE one
+    (b"\xff\xfe\x00\x00", "utf-32", "UTF-32 (little-endian)"),
+    (b"\x00\x00\xfe\xff", "utf-32", "UTF-32 (big-endian)"),
+    (b"\xff\xfe", "utf-16", "UTF-16 (little-endian)"),
+    (b"\xfe\xff", "utf-16", "UTF-16 (big-endian)"),
+)
+UTF8_BOM = b"\xef\xbb\xbf"
+NUL_SNIFF_BYTES = 1 << 16
+MAX_NUL_FRACTION = 0.01
+
+
+class _Utf8From(io.RawIOBase):
+    """UTF-8 bytes of a stream in another encoding (undecodable sequences become U+FFFD)."""
+
+    def __init__(self, source: BinaryIO, encoding: str) -> None:
+        self._text = io.TextIOWrapper(source, encoding=encoding, errors="replace", newline="")  # type: ignore[arg-type]
+        self._pending = b""
+        self.name = getattr(source, "name", None)
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, b) -> int:  # type: ignore[override]
+        while not self._pending:
+            chunk = self._text.read(1 << 16)
+            if not chunk:
+                return 0
+            self._pending = chunk.encode("utf-8")
+        n = min(len(b), len(self._pending))
+        b[:n] = self._pending[:n]
+        self._pending = self._pending[n:]
+        return n
+
+    def close(self) -> None:
+        try:
+            self._text.close()
+        finally:
+            super().close()
+
+
+def _nul_guess(head: bytes) -> str:
+    odd = head[1::2].count(0)
+    even = head[0::2].count(0)
+    if odd > 4 * max(even, 1):
+        return "UTF-16 (little-endian) text without a byte-order mark"
+    if even > 4 * max(odd, 1):
+        return "UTF-16 (big-endian) text without a byte-order mark"
+    return "NUL-separated words or binary data"
+
+
+def open_text_input(path: str | os.PathLike) -> tuple[BinaryIO, str | None]:
+    """:func:`open_input` for text read as UTF-8: returns ``(stream, note)`` where ``note`` says
+    what was done to the encoding (None when nothing was), and raises TextEncodingError for
+    NUL-heavy text without a byte-order mark (see the module docstring)."""
+    f = open_input(path)
+    try:
+        head, stream = read_ahead(f, NUL_SNIFF_BYTES)
+        for bom, encoding, label in _BOMS:
+            if head.startswith(bom):
+                return io.BufferedReader(_Utf8From(stream, encoding), 1 << 16), f"{label} text decoded to UTF-8"  # type: ignore[return-value]
+        if head.startswith(UTF8_BOM):
+            stream.read(len(UTF8_BOM))
+            return stream, "UTF-8 byte-order mark skipped"
+        nul = head.count(0)
+        if head and nul > MAX_NUL_FRACTION * len(head):
+            raise TextEncodingError(
+                f"{100 * nul / len(head):.0f}% of its first {len(head):,} bytes are NUL: this looks like "
+                f"{_nul_guess(head)}, not UTF-8 text; convert it to UTF-8 with one sentence per line "
+                "(for example with iconv)"
+            )
+        return stream, None
+    except BaseException:
+        f.close()
+        raise
