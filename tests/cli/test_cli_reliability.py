@@ -178,9 +178,11 @@ def test_disk_full_keeps_previous_outputs(tmp_path, text):
     before = (tmp_path / "v.txt").read_bytes()
     (tmp_path / "p.png").write_bytes(b"previous image")
     commands = {
-        "train": (["train", str(text), "-o", "v.txt", "--seed", 2, *big], r"v\.txt: cannot write \(File too large\)$"),
+        "train": (["train", str(text), "-o", "v.txt", "--seed", 2, *big],
+                  r"writing the vectors to 'v\.txt' failed \(v\.txt: cannot write \(File too large\)\) and the trained "
+                  r"model could not be saved either \('v\.txt\.checkpoint\.npz': File too large; '.*': File too large\)$"),
         "model": (["train", str(text), "-o", "v2.bin", "--binary", "--save-model", "m.npz", *big],
-                  r"m\.npz: File too large$"),
+                  r"saving the model to 'm\.npz' failed \(File too large\) and the trained model could not be saved"),
         "plot": (["plot", "v.txt", "w1", "w2", "w3", "-o", "p.png"], r"p\.png: File too large$"),
     }
     for args, pattern in commands.values():
@@ -278,9 +280,12 @@ def test_resume_errors(checkpoint, tmp_path):
     proc = wordvec("train", "--resume", checkpoint.name, "-o", "v.txt", cwd=tmp_path)
     assert_user_error(proc, 1, r"^wordvec: error: the corpus of the interrupted run, '.*corpus\.txt', does not "
                       r"exist any more; give it as CORPUS$")
-    Word2Vec(corpus_file=tmp_path / "moved.txt", vector_size=8, workers=1, epochs=1).save(tmp_path / "done.npz")
-    proc = wordvec("train", "--resume", "done.npz", "-o", "v.txt", cwd=tmp_path)
-    assert_user_error(proc, 1, r"^wordvec: error: 'done.npz' holds no interrupted training run: nothing to resume$")
+    done = Word2Vec(corpus_file=tmp_path / "moved.txt", vector_size=8, workers=1, epochs=1)
+    done.save(tmp_path / "done.npz")
+    proc = wordvec("train", "--resume", "done.npz", "-o", "done.txt", cwd=tmp_path)  # a finished model: its vectors
+    assert proc.returncode == 0 and proc.stdout.startswith("the finished model in done.npz: "), proc.stderr
+    assert KeyedVectors.load_word2vec_format(tmp_path / "done.txt").index_to_key == done.wv.index_to_key
+    (tmp_path / "done.txt").unlink()
     proc = wordvec("train", "moved.txt", "-o", "v.txt", "--checkpoint", "v.txt", cwd=tmp_path)
     assert_user_error(proc, 1, r"^wordvec: error: the checkpoint 'v.txt' and the output 'v.txt' are the same file; give them "
                       r"different names$")

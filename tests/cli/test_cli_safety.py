@@ -257,3 +257,39 @@ def test_memory_beyond_the_address_space_limit_is_one_line(folder):
     assert_user_error(proc, 1, r"^wordvec: error: .*needs [\d.,]+ GiB|^wordvec: error: out of memory")
     assert "address-space limit (ulimit -v)" in proc.stderr and "--dim" in proc.stderr
     assert listing(folder) == ["c.txt"]
+
+
+# ============================================================ a failed final write keeps the finished work
+
+@pytest.mark.skipif(not os.path.exists("/dev/full"), reason="needs /dev/full")
+def test_a_full_disk_at_the_final_write_saves_the_model_and_says_where(folder):
+    proc = run("train", "c.txt", "-o", "/dev/full", *QUIET, cwd=folder)
+    assert_user_error(proc, 1, r"^wordvec: error: writing the vectors to '/dev/full' failed \(/dev/full: cannot write "
+                               r"\(No space left on device\)\); the trained model was saved to 'full\.checkpoint\.npz'; "
+                               r"write them with: wordvec train --resume full\.checkpoint\.npz -o /dev/full$")
+    ok(run("train", "--resume", "full.checkpoint.npz", "-o", "rescued.txt", "--no-progress", cwd=folder))
+    ok(run("train", "c.txt", "-o", "direct.txt", *QUIET, cwd=folder))
+    assert (folder / "rescued.txt").read_bytes() == (folder / "direct.txt").read_bytes()
+    assert (folder / "full.checkpoint.npz").exists()  # a finished model is kept: the user deletes it
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="/proc/PID/wchan")
+def test_ctrl_c_during_the_final_write_saves_the_model(folder):
+    import signal
+    import time
+
+    os.mkfifo(folder / "out")  # opening it for writing blocks until a reader comes: the final write waits there
+    proc = subprocess.Popen([sys.executable, "-m", "wordvec.cli", "train", "c.txt", "-o", "out", *QUIET], cwd=folder,
+                            stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    for _ in range(600):
+        time.sleep(0.1)
+        with open(f"/proc/{proc.pid}/wchan") as f:
+            if f.read() in ("wait_for_partner", "fifo_open", "pipe_wait"):
+                break
+    proc.send_signal(signal.SIGINT)
+    _, err = proc.communicate(timeout=60)
+    assert proc.returncode == 130, err
+    assert err == ("wordvec: interrupted: writing the vectors to 'out' failed (interrupted); the trained model was "
+                   "saved to 'out.checkpoint.npz'; write them with: wordvec train --resume out.checkpoint.npz -o out\n")
+    ok(run("train", "--resume", "out.checkpoint.npz", "-o", "v.txt", "--no-progress", cwd=folder))
+    assert KeyedVectors.load_word2vec_format(folder / "v.txt").vector_size == 8

@@ -27,7 +27,7 @@ from typing import Any, Callable, Iterator, Sequence
 
 from .. import __version__
 from ..formats.atomic import atomic_write
-from ..formats.outputs import check_outputs, forcing, resolve_output
+from ..formats.outputs import WorkRescued, check_outputs, forcing, resolve_output, write_or_rescue
 from ..memory import memory_error_line
 from ..messages import warnings_as_lines
 from ..errors import CorpusError, ParameterError, UnknownWordError, VectorFormatError, WordvecError
@@ -274,12 +274,14 @@ def _resume(
     checkpoint: Path, corpus: str | os.PathLike | None, threads: int | None, progress: bool, save_to: Path
 ) -> Any:
     """Continue the interrupted run saved in ``checkpoint`` over ``corpus`` (default: the file the
-    run started with) to its planned number of epochs; on Ctrl-C save it again to ``save_to``."""
+    run started with) to its planned number of epochs; on Ctrl-C save it again to ``save_to``.
+    Returns the model and whether a run was continued: a finished model is returned as it is
+    (its outputs are then written, and its file kept)."""
     from ..models.word2vec import Word2Vec
 
     model = Word2Vec.load(checkpoint)
-    if model.pending_run is None:
-        raise ParameterError(f"'{checkpoint}' holds no interrupted training run: nothing to resume")
+    if model.pending_run is None:  # a finished model (saved when writing its vectors failed): only write them
+        return model, False
     if corpus is None:
         stored = model.pending_run.corpus_file
         if stored is None:
@@ -298,7 +300,7 @@ def _resume(
         model.validate()
     with _corpus_file(corpus) as path:
         model.resume(corpus_file=path, progress=progress, checkpoint=save_to)
-    return model
+    return model, True
 
 
 def _training_line(model: Any) -> str:
@@ -363,9 +365,10 @@ def cmd_train(args: argparse.Namespace) -> int:
         outputs["output matrix"] = out.with_name(out.name + ".vectors.npy")
     check_outputs(outputs, {"corpus": args.corpus, "resumed checkpoint": resumed})
     progress = not args.no_progress
+    continued = False
     try:
         if args.resume is not None:
-            model = _resume(Path(args.resume), args.corpus, args.threads, progress, checkpoint)
+            model, continued = _resume(Path(args.resume), args.corpus, args.threads, progress, checkpoint)
         else:
             if checkpoint.exists():
                 warn(f"'{checkpoint}' holds an earlier interrupted run; this run starts over "
@@ -382,13 +385,23 @@ def cmd_train(args: argparse.Namespace) -> int:
         print(f"{PROG}: interrupted: checkpoint written to {exc.checkpoint}; continue with: "
               f"{_resume_command(args, checkpoint, fmt)}", file=sys.stderr)
         return EXIT_INTERRUPTED
-    save_vectors(model.wv, out, fmt)
-    if args.save_model:
-        model.save(args.save_model)
-    if args.resume is not None and not _same_file(args.resume, out) and not _same_file(args.resume, args.save_model):
+    try:  # a failed write (full disk, Ctrl-C) saves the trained model to the checkpoint instead
+        write_or_rescue(lambda: save_vectors(model.wv, out, fmt), model.save, checkpoint,
+                        f"writing the vectors to '{out}'")
+        if args.save_model:
+            write_or_rescue(lambda: model.save(args.save_model), model.save, checkpoint,
+                            f"saving the model to '{args.save_model}'")
+    except WorkRescued as exc:
+        again = f"; write them with: {_resume_command(args, exc.path, fmt)}" if exc.path else ""
+        print(f"{PROG}: {'interrupted' if exc.interrupted else 'error'}: {exc}{again}", file=sys.stderr)
+        return EXIT_INTERRUPTED if exc.interrupted else EXIT_ERROR
+    if args.resume is not None and continued and not _same_file(args.resume, out) and not _same_file(
+            args.resume, args.save_model):
         Path(args.resume).unlink(missing_ok=True)  # the run it held is complete
     saved = f" and the model to {args.save_model}" if args.save_model else ""
-    print(f"{_training_line(model)}; vectors ({fmt}) written to {out}{saved}")
+    done = _training_line(model) if args.resume is None or continued else (
+        f"the finished model in {args.resume}: {len(model.wv):,} words x {model.wv.vector_size} dimensions")
+    print(f"{done}; vectors ({fmt}) written to {out}{saved}")
     return 0
 
 

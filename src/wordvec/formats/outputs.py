@@ -22,6 +22,10 @@ writers (:mod:`wordvec.formats.atomic`) apply the same policy at the moment of w
 
 Every refusal is an :class:`~wordvec.errors.OutputError` (an ``OSError``) whose one-line message
 names the path and what to change.
+
+Finished work is never lost to a failed write: :func:`write_or_rescue` runs the final writes of a
+command and, when one fails (a full disk, a read-only folder, Ctrl-C), saves the trained model
+instead, beside the intended output or else in the temporary folder, and says where.
 """
 from __future__ import annotations
 
@@ -32,15 +36,19 @@ import os
 import re
 import socket
 import stat
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterator, Mapping
+from typing import Any, Callable, Iterator, Mapping
 
-from ..errors import OutputError
+from ..errors import OutputError, WordvecError
 
 logger = logging.getLogger(__name__)
 
-__all__ = ["Output", "resolve_output", "check_outputs", "forcing", "clean_leftovers", "temp_prefix"]
+__all__ = [
+    "Output", "resolve_output", "check_outputs", "forcing", "clean_leftovers", "temp_prefix", "write_or_rescue",
+    "WorkRescued",
+]
 
 _FORCE: contextvars.ContextVar[bool] = contextvars.ContextVar("wordvec_force_outputs", default=False)
 _NAME_CHARS = 100  # of the target's name kept in a temporary name (NAME_MAX is 255 bytes)
@@ -225,3 +233,44 @@ def clean_leftovers(target: Path) -> list[Path]:
         logger.warning("'%s' holds temporary file(s) of an earlier save of '%s' that may still be running "
                        "elsewhere; delete them if not: %s", folder, target.name, ", ".join(sorted(unknown)))
     return removed
+
+
+class WorkRescued(WordvecError):
+    """A final write failed and the work was saved elsewhere (``path``; None if even that failed).
+    ``interrupted`` tells a Ctrl-C from an error."""
+
+    def __init__(self, message: str, path: Path | None, interrupted: bool) -> None:
+        super().__init__(message)
+        self.path = path
+        self.interrupted = interrupted
+
+
+def write_or_rescue(write: Callable[[], Any], rescue: Callable[[Path], Any], rescue_path: str | os.PathLike,
+                    what: str) -> None:
+    """Run ``write()``; if it fails with an OSError, a WordvecError or KeyboardInterrupt, call
+    ``rescue(path)`` with ``rescue_path``, or with the same name in the temporary folder if that
+    fails too, and raise :class:`WorkRescued` saying what failed and where the work is.
+    ``what`` names the write in the message ("writing the vectors to 'v.txt'")."""
+    try:
+        write()
+        return
+    except (OSError, WordvecError, KeyboardInterrupt) as exc:
+        interrupted = isinstance(exc, KeyboardInterrupt)
+        if interrupted:
+            cause = "interrupted"
+        elif isinstance(exc, OSError) and not isinstance(exc, WordvecError) and exc.strerror:
+            cause = exc.strerror
+        else:
+            cause = " ".join(str(exc).split())
+        failures = []
+        for place in (Path(rescue_path), Path(tempfile.gettempdir()) / Path(rescue_path).name):
+            try:
+                rescue(place)
+            except (OSError, WordvecError) as again:
+                reason = again.strerror if isinstance(again, OSError) and again.strerror else str(again)
+                failures.append(f"'{place}': {' '.join(reason.split())}")
+                continue
+            raise WorkRescued(f"{what} failed ({cause}); the trained model was saved to '{place}'", place,
+                              interrupted) from exc
+        raise WorkRescued(f"{what} failed ({cause}) and the trained model could not be saved either "
+                          f"({'; '.join(failures)})", None, interrupted) from exc
