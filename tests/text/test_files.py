@@ -100,7 +100,8 @@ def test_byte_order_marks_are_decoded_saying_so(tmp_path, encoding, note):
         data = b"\xfe\xff" + data
         note = "UTF-16 (big-endian) text decoded to UTF-8"
     (tmp_path / "c.gz").write_bytes(gzip.compress(data))
-    stream, got_note = open_text_input(tmp_path / "c.gz")
+    stream, got_note, verbatim = open_text_input(tmp_path / "c.gz")
+    assert not verbatim
     with stream:
         assert stream.read() == text.encode("utf-8")
     assert got_note == note
@@ -119,6 +120,11 @@ def test_nul_heavy_text_without_a_mark_is_refused_saying_what_it_looks_like(tmp_
 
 def test_utf8_text_passes_untouched(tmp_path):
     (tmp_path / "c").write_bytes(TEXT + b"\xff broken utf-8 stays for the reader to count\n")
-    stream, note = open_text_input(tmp_path / "c")
+    stream, note, verbatim = open_text_input(tmp_path / "c")
     with stream:
         assert stream.read() == TEXT + b"\xff broken utf-8 stays for the reader to count\n" and note is None
+    assert verbatim
+    (tmp_path / "c.gz").write_bytes(gzip.compress(TEXT))
+    stream, note, verbatim = open_text_input(tmp_path / "c.gz")
+    stream.close()
+    assert not verbatim and note is None

@@ -597,7 +597,7 @@ def cmd_sst(args: argparse.Namespace) -> int:
             progress=not args.no_progress, **kwargs,
         )
     except ParameterError as exc:
-        option = TRAIN_OPTIONS.get(str(exc).replace("=", " ").split(" ", 1)[0])
+        option = TRAIN_OPTIONS.get(exc.param or "")
         raise ParameterError(f"{exc} (option {option})" if option else str(exc)) from None
     print(result.summary())
     return 0

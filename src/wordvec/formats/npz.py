@@ -23,7 +23,7 @@ import math
 import os
 import zipfile
 import zlib
-from typing import Any, Callable, Iterable
+from typing import Callable, Iterable
 
 import numpy as np
 

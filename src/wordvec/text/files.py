@@ -237,19 +237,23 @@ def _nul_guess(head: bytes) -> str:
     return "NUL-separated words or binary data"
 
 
-def open_text_input(path: str | os.PathLike) -> tuple[BinaryIO, str | None]:
-    """:func:`open_input` for text read as UTF-8: returns ``(stream, note)`` where ``note`` says
-    what was done to the encoding (None when nothing was), and raises TextEncodingError for
-    NUL-heavy text without a byte-order mark (see the module docstring)."""
+def open_text_input(path: str | os.PathLike) -> tuple[BinaryIO, str | None, bool]:
+    """:func:`open_input` for text read as UTF-8: returns ``(stream, note, verbatim)`` where
+    ``note`` says what was done to the encoding (None when nothing was) and ``verbatim`` whether
+    the stream's bytes are the file's own (not decompressed, not decoded, nothing skipped: byte
+    offsets in the file are offsets in the stream). Raises TextEncodingError for NUL-heavy text
+    without a byte-order mark (see the module docstring)."""
     f = open_input(path)
     try:
+        verbatim = isinstance(f, io.BufferedReader) and isinstance(getattr(f, "raw", None), io.FileIO)
         head, stream = read_ahead(f, NUL_SNIFF_BYTES)
         for bom, encoding, label in _BOMS:
             if head.startswith(bom):
-                return io.BufferedReader(_Utf8From(stream, encoding), 1 << 16), f"{label} text decoded to UTF-8"  # type: ignore[return-value]
+                decoded = io.BufferedReader(_Utf8From(stream, encoding), 1 << 16)
+                return decoded, f"{label} text decoded to UTF-8", False  # type: ignore[return-value]
         if head.startswith(UTF8_BOM):
             stream.read(len(UTF8_BOM))
-            return stream, "UTF-8 byte-order mark skipped"
+            return stream, "UTF-8 byte-order mark skipped", False
         nul = head.count(0)
         if head and nul > MAX_NUL_FRACTION * len(head):
             raise TextEncodingError(
@@ -257,7 +261,7 @@ def open_text_input(path: str | os.PathLike) -> tuple[BinaryIO, str | None]:
                 f"{_nul_guess(head)}, not UTF-8 text; convert it to UTF-8 with one sentence per line "
                 "(for example with iconv)"
             )
-        return stream, None
+        return stream, None, verbatim
     except BaseException:
         f.close()
         raise
