@@ -26,7 +26,7 @@ from typing import Any, Iterable, Sequence
 import numpy as np
 
 from ..errors import CorpusError, ModelFileError, ParameterError
-from ..formats.modelfile import load_model_file, save_model_file
+from ..formats.modelfile import load_model_arrays, load_model_meta, save_model_file
 from ..text.corpus import TextBlocks, count_sentences, count_text
 from ..text.vocab import VocabCounter, Vocabulary
 from ..train import builtins as _engines  # noqa: F401 - registers the engines
@@ -385,10 +385,11 @@ class Word2Vec:
         return self.running_training_loss
 
     # ------------------------------------------------------------------ persistence
-    def save(self, path: str | os.PathLike) -> None:
+    def save(self, path: str | os.PathLike, force: bool | None = None) -> None:
         """Save the full model (resumable) as an uncompressed .npz archive: the weight matrices,
         the RNG states and a JSON header with the parameters, vocabulary and history.
-        Loading it never unpickles anything."""
+        Loading it never unpickles anything. ``force`` replaces a read-only file (see
+        :mod:`wordvec.formats.outputs`)."""
         if self.vocab is None:
             raise ParameterError("cannot save a model without a vocabulary")
         meta = {
@@ -404,34 +405,33 @@ class Word2Vec:
             "counts": self.vocab.counts, "w_in": self.wv.vectors, "syn1neg": self.syn1neg, "syn1": self.syn1,
             "syn1_softmax": self.syn1_softmax, "rng": self.rng_states,
         }
-        save_model_file(path, meta, arrays)
+        save_model_file(path, meta, arrays, force=force)
 
     @classmethod
     def load(cls, path: str | os.PathLike) -> "Word2Vec":
         """Load a model written by :meth:`save`; a truncated or altered file raises ModelFileError."""
-        meta, arrays = load_model_file(path)
+        meta = load_model_meta(path)
         path = Path(path)
         try:
             params = {k: meta["params"][k] for k in cls.PARAMS}
             model = cls(**params)
             words = meta["words"]
+            if not isinstance(words, list) or not all(isinstance(w, str) for w in words) or len(set(words)) != len(words):
+                raise ValueError("the vocabulary is not a list of distinct strings")
             n, d = len(words), model.vector_size
-            expect = {
+            expect = {  # only these members are read, each checked before its data (formats.npz)
                 "counts": ((n,), np.int64),
                 "w_in": ((n, d), np.float32),
                 "syn1neg": ((n if model.negative else 0, d), np.float32),
                 "syn1": ((n - 1 if model.hs else 0, d), np.float32),
                 "syn1_softmax": ((n if model.softmax else 0, d), np.float32),
+                "rng": ((None, 1), np.uint64),
             }
-            for name, (shape, dtype) in expect.items():
-                a = arrays[name]
-                if a.shape != shape or a.dtype != dtype:
-                    raise ValueError(f"array {name} has shape {a.shape} {a.dtype}, expected {shape} {np.dtype(dtype)}")
-            if not isinstance(words, list) or not all(isinstance(w, str) for w in words) or len(set(words)) != n:
-                raise ValueError("the vocabulary is not a list of distinct strings")
+        except (KeyError, ValueError, TypeError, ParameterError) as e:
+            raise ModelFileError(f"'{path}' is not a valid wordvec model file: {e}") from None
+        arrays = load_model_arrays(path, expect)
+        try:
             rng = arrays["rng"]
-            if rng.dtype != np.uint64 or rng.ndim != 2 or rng.shape[1] != 1:
-                raise ValueError("bad RNG state array")
             history = meta["loss_history"]
             if not isinstance(history, list) or not all(isinstance(x, (int, float)) and not isinstance(x, bool) for x in history):
                 raise ValueError("loss_history is not a list of numbers")
