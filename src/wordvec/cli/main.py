@@ -271,7 +271,8 @@ def _train(
 
 
 def _resume(
-    checkpoint: Path, corpus: str | os.PathLike | None, threads: int | None, progress: bool, save_to: Path
+    checkpoint: Path, corpus: str | os.PathLike | None, threads: int | None, progress: bool, save_to: Path,
+    allow_changed: bool = False,
 ) -> Any:
     """Continue the interrupted run saved in ``checkpoint`` over ``corpus`` (default: the file the
     run started with) to its planned number of epochs; on Ctrl-C save it again to ``save_to``.
@@ -293,13 +294,11 @@ def _resume(
                 )
             raise CorpusError(f"the corpus of the interrupted run, '{stored}', does not exist any more; give it as CORPUS")
         corpus = stored
-    elif str(corpus) != "-":
-        model.pending_run.corpus_file = str(Path(corpus).resolve())  # where a new checkpoint resumes from
     if threads is not None:
         model.workers = threads
         model.validate()
     with _corpus_file(corpus) as path:
-        model.resume(corpus_file=path, progress=progress, checkpoint=save_to)
+        model.resume(corpus_file=path, progress=progress, checkpoint=save_to, allow_changed_corpus=allow_changed)
     return model, True
 
 
@@ -368,7 +367,8 @@ def cmd_train(args: argparse.Namespace) -> int:
     continued = False
     try:
         if args.resume is not None:
-            model, continued = _resume(Path(args.resume), args.corpus, args.threads, progress, checkpoint)
+            model, continued = _resume(Path(args.resume), args.corpus, args.threads, progress, checkpoint,
+                                       args.allow_changed_corpus)
         else:
             if checkpoint.exists():
                 warn(f"'{checkpoint}' holds an earlier interrupted run; this run starts over "
@@ -705,6 +705,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--resume", metavar="CHECKPOINT",
                    help="continue the interrupted run saved in CHECKPOINT (over CORPUS, default the file it "
                    "started with) to its number of epochs; CHECKPOINT is deleted once the vectors are written")
+    p.add_argument("--allow-changed-corpus", action="store_true",
+                   help="with --resume: continue even if the corpus differs from the one the run started with")
     p.add_argument("--force", action="store_true", help="replace outputs that exist read-only (as cp -f)")
     p.add_argument("--no-progress", action="store_true", help="no progress bar")
     p.set_defaults(func=cmd_train, sg=False)

@@ -27,6 +27,7 @@ import numpy as np
 
 from ..errors import CorpusError, ModelFileError, ParameterError
 from ..formats.modelfile import load_model_arrays, load_model_meta, save_model_file
+from ..text.fingerprint import corpus_fingerprint, fingerprint_difference
 from ..text.corpus import TextBlocks, count_sentences, count_text
 from ..text.vocab import VocabCounter, Vocabulary
 from ..train import builtins as _engines  # noqa: F401 - registers the engines
@@ -342,6 +343,7 @@ class Word2Vec:
         state = RunState(
             epochs=epochs, alpha0=start_alpha, alpha1=end_alpha,
             corpus_file=None if corpus_file is None else str(Path(corpus_file).resolve()),
+            corpus_fingerprint=None if corpus_file is None else _fingerprint(corpus_file),
         )
         return self._run(corpus_iterable, corpus_file, state, callbacks, progress, checkpoint, begin=True)
 
@@ -352,17 +354,39 @@ class Word2Vec:
         callbacks: Sequence[Any] | None = None,
         progress: bool | None = None,
         checkpoint: str | os.PathLike | None = None,
+        allow_changed_corpus: bool = False,
     ) -> tuple[int, int]:
         """Continue an interrupted ``train`` (from a checkpoint loaded with :meth:`load`) over the
         same corpus; with ``workers=1`` the result is bit-identical to an uninterrupted run.
-        ``corpus_file`` defaults to the file the run was started with."""
+        ``corpus_file`` defaults to the file the run was started with.
+
+        The run recorded its corpus file's fingerprint (:mod:`wordvec.text.fingerprint`: size,
+        modification time, hashes of the first and last MiB). A corpus that differs is refused
+        with CorpusError saying how, unless ``allow_changed_corpus``; the modification time counts
+        only for the very file the run started with (a copy or a re-piped standard input has a
+        new one). The corpus given becomes the one a later checkpoint resumes from."""
         state = self.pending_run
         if state is None:
             raise ParameterError("nothing to resume: this model has no interrupted training run")
+        allow_changed_corpus = check_bool("allow_changed_corpus", allow_changed_corpus)
         if corpus_iterable is None and corpus_file is None:
             corpus_file = state.corpus_file
             if corpus_file is None:
                 raise ParameterError("the interrupted run trained on sentences: pass the same corpus_iterable to resume")
+        if corpus_file is not None and state.corpus_fingerprint is not None:
+            same_path = state.corpus_file == str(Path(corpus_file).resolve())
+            diff = fingerprint_difference(state.corpus_fingerprint, corpus_file, check_mtime=same_path)
+            if diff is not None and not allow_changed_corpus:
+                raise CorpusError(
+                    f"the corpus '{corpus_file}' is not the one the interrupted run started with: {diff}; resuming over "
+                    "another text would not continue that run (allow_changed_corpus=True, --allow-changed-corpus on "
+                    "the command line, insists)"
+                )
+            if diff is not None:
+                logger.warning("resuming over a changed corpus '%s' (%s), as asked", corpus_file, diff)
+        if corpus_file is not None:
+            state.corpus_file = str(Path(corpus_file).resolve())
+            state.corpus_fingerprint = _fingerprint(corpus_file)
         return self._run(corpus_iterable, corpus_file, state, callbacks, progress, checkpoint, begin=False)
 
     def _run(self, corpus_iterable, corpus_file, state, callbacks, progress, checkpoint, begin) -> tuple[int, int]:
@@ -461,3 +485,11 @@ class Word2Vec:
         mode = "sg" if self.sg else "cbow"
         obj = "softmax" if self.softmax else "+".join(x for x, on in (("hs", self.hs), (f"ns{self.negative}", self.negative)) if on)
         return f"Word2Vec<vocab={n}, vector_size={self.vector_size}, {mode}, {obj}, window={self.window}>"
+
+
+def _fingerprint(corpus_file: str | os.PathLike) -> dict | None:
+    """The corpus file's fingerprint, None when it cannot be read (the corpus reader reports that)."""
+    try:
+        return corpus_fingerprint(corpus_file)
+    except OSError:
+        return None
