@@ -73,3 +73,45 @@ def test_memory_error_line_is_one_line():
     assert "\n" not in line
     assert line.startswith("out of memory (Unable to allocate 3.73 GiB for an array with shape (50, 20000000)); ")
     assert line.endswith(memory.MEMORY_HINT)
+
+
+def _limited(code: str, *args: str, headroom: int) -> subprocess.CompletedProcess:
+    """Run ``code`` with RLIMIT_AS = what the interpreter maps after importing wordvec + ``headroom``."""
+    warm = ("import tempfile, os\nfrom wordvec.models.word2vec import Word2Vec\n"  # compiled kernels cached first
+            "with tempfile.TemporaryDirectory() as d:\n    p = os.path.join(d, 'c.txt')\n"
+            "    open(p, 'w').write('a b c\\n' * 50)\n    Word2Vec(min_count=1, workers=1).build_vocab(corpus_file=p)\n")
+    subprocess.run([sys.executable, "-c", warm], capture_output=True, timeout=300)
+    probe = subprocess.run([sys.executable, "-c", "import wordvec.models.word2vec\n"
+                            "from wordvec.memory import _mapped_bytes; print(_mapped_bytes())"],
+                           capture_output=True, text=True, timeout=120)
+    limit = int(probe.stdout.split()[-1]) + headroom
+
+    def set_limit() -> None:
+        resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+
+    return subprocess.run([sys.executable, "-c", code, *args], capture_output=True, text=True, preexec_fn=set_limit,
+                          timeout=120)
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="RLIMIT_AS and /proc")
+def test_the_model_refuses_weights_beyond_the_address_space_limit_before_allocating():
+    code = ("from wordvec.models.word2vec import Word2Vec\n"
+            "try:\n    Word2Vec([['a', 'b', 'c']] * 5, vector_size=100_000_000, min_count=1)\n"
+            "except ValueError as e:\n    print(type(e).__name__, e.param, e)")
+    proc = _limited(code, headroom=1 << 30)
+    assert proc.stdout.startswith("ParameterError vector_size vector_size=100000000 with 3 words needs 2.2 GiB, more "
+                                  "than the "), proc.stdout + proc.stderr
+    assert "of the address-space limit (ulimit -v); lower vector_size (--dim)" in proc.stdout
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="RLIMIT_AS and /proc")
+def test_counting_a_huge_vocabulary_beyond_the_limit_blames_max_vocab_size(tmp_path):
+    words = [f"w{i}" for i in range(1_500_000)]  # 1.5M distinct words: ~300 MB of counting tables
+    (tmp_path / "c.txt").write_text("\n".join(" ".join(words[i:i + 20]) for i in range(0, len(words), 20)))
+    code = ("import faulthandler, sys\nfaulthandler.dump_traceback_later(60, exit=True)\n"
+            "from wordvec.models.word2vec import Word2Vec\nm = Word2Vec(min_count=1, workers=1)\n"
+            "try:\n    m.build_vocab(corpus_file=sys.argv[1])\n"
+            "except ValueError as e:\n    print(type(e).__name__, e.param, e)\nelse:\n    print('counted', len(m.wv))")
+    proc = _limited(code, str(tmp_path / "c.txt"), headroom=96 << 20)
+    assert proc.stdout.startswith("ParameterError max_vocab_size counting the vocabulary ("), proc.stdout + proc.stderr
+    assert "address-space limit (ulimit -v); set max_vocab_size" in proc.stdout

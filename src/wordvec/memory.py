@@ -26,7 +26,7 @@ from .errors import ParameterError
 
 __all__ = [
     "Budget", "memory_budget", "check_fits", "weights_bytes", "counting_bytes", "memory_error_line",
-    "MEMORY_HINT", "USABLE_FRACTION",
+    "MEMORY_HINT", "COUNTING_HINT", "USABLE_FRACTION",
 ]
 
 #: Share of the budget one request may take (the rest: Python, numpy temporaries, the OS).
@@ -127,13 +127,15 @@ def memory_budget() -> Budget:
     return min(candidates, key=lambda b: b.bytes)
 
 
-def check_fits(needed: int, what: str, change: str = MEMORY_HINT, budget: Budget | None = None) -> None:
-    """Raise ParameterError, before allocating, when ``needed`` bytes exceed USABLE_FRACTION of
-    the budget: ``"<what> needs X GiB, more than the Y GiB of <limit>; <change>"``."""
+def check_fits(
+    needed: int, what: str, change: str = MEMORY_HINT, budget: Budget | None = None, param: str | None = None
+) -> None:
+    """Raise ParameterError (blaming ``param``), before allocating, when ``needed`` bytes exceed
+    USABLE_FRACTION of the budget: ``"<what> needs X GiB, more than the Y GiB of <limit>; <change>"``."""
     budget = memory_budget() if budget is None else budget
     if needed > USABLE_FRACTION * budget.bytes:
         raise ParameterError(
-            f"{what} needs {_gib(needed)}, more than the {_gib(budget.bytes)} of {budget.bound}; {change}"
+            f"{what} needs {_gib(needed)}, more than the {_gib(budget.bytes)} of {budget.bound}; {change}", param
         )
 
 
@@ -153,6 +155,10 @@ def counting_bytes(n_distinct: int, word_bytes: int, workers: int = 1) -> int:
     bytes of text in all: one hash table per worker thread, then the merged counts."""
     per_table = n_distinct * _COUNT_ENTRY_BYTES + word_bytes
     return max(1, workers) * per_table + per_table + 2 * word_bytes
+
+
+#: What a user can change when counting the vocabulary needs too much memory.
+COUNTING_HINT = "set max_vocab_size (prunes rare words while counting, as word2vec.c) or count a smaller corpus"
 
 
 def memory_error_line(exc: BaseException, change: str = MEMORY_HINT) -> str:

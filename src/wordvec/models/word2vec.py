@@ -27,6 +27,7 @@ import numpy as np
 
 from ..errors import CorpusError, ModelFileError, ParameterError
 from ..formats.modelfile import load_model_arrays, load_model_meta, save_model_file
+from ..memory import check_fits, weights_bytes
 from ..text.fingerprint import corpus_fingerprint, fingerprint_difference
 from ..text.corpus import TextBlocks, count_sentences, count_text
 from ..text.vocab import VocabCounter, Vocabulary
@@ -216,21 +217,10 @@ class Word2Vec:
                 raise ParameterError(f"callback {cb!r} has none of {'/'.join(CALLBACK_EVENTS)}", "callbacks")
 
     def check_memory(self, n_words: int) -> None:
-        """Refuse, before allocating, weight matrices that cannot fit in this machine's memory."""
-        matrices = 1 + bool(self.negative) + bool(self.hs) + bool(self.softmax)
-        need = matrices * n_words * self.vector_size * 4
-        if self.softmax:
-            need += SOFTMAX_BATCH_ROWS * n_words * 4 + n_words * self.vector_size * 4
-        try:
-            avail = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
-        except (ValueError, OSError, AttributeError):  # pragma: no cover
-            return
-        if need > 0.8 * avail:
-            raise ParameterError(
-                f"vector_size={self.vector_size} with {n_words} words needs {need / 2**30:,.1f} GiB for the "
-                f"weight matrices, more than this machine's {avail / 2**30:.1f} GiB; lower vector_size or the vocabulary",
-                "vector_size",
-            )
+        """Refuse, before allocating, weight matrices that do not fit in the memory this process
+        may use (the machine's, ``ulimit -v``, the cgroup limit: :mod:`wordvec.memory`)."""
+        need = weights_bytes(n_words, self.vector_size, self.negative, self.hs, self.softmax, SOFTMAX_BATCH_ROWS)
+        check_fits(need, f"vector_size={self.vector_size} with {n_words} words", param="vector_size")
 
     # ------------------------------------------------------------------ vocabulary
     def build_vocab(

@@ -30,6 +30,7 @@ import numba
 import numpy as np
 
 from ..errors import CorpusError
+from ..memory import COUNTING_HINT, check_fits, counting_bytes
 from ..pool import WorkerPool
 from .files import TextEncodingError, is_regular_file, open_text_input
 from .tokens import build_hash_table, is_space, last_boundary, lookup
@@ -224,8 +225,14 @@ class _WordTable:
         return {raw[o[i] : o[i + 1]].decode("utf-8"): c[i] for i in np.argsort(self.first[: self.n], kind="stable").tolist()}
 
     def _grow(self, words: int, n_bytes: int) -> None:
-        """Make room for ``words`` more words of ``n_bytes`` bytes in all."""
+        """Make room for ``words`` more words of ``n_bytes`` bytes in all, if the memory budget
+        (:mod:`wordvec.memory`) allows the larger table and the counts it will become."""
         need_words = self.n + words + 1
+        if need_words > self.count.shape[0] or int(self.offsets[self.n]) + n_bytes > self.word_bytes.shape[0]:
+            size = max(2 * self.count.shape[0], need_words)
+            text = max(2 * self.word_bytes.shape[0], int(self.offsets[self.n]) + n_bytes)
+            check_fits(counting_bytes(size, text), f"counting the vocabulary ({need_words:,} distinct words so far)",
+                       COUNTING_HINT, param="max_vocab_size")
         if need_words > self.count.shape[0]:
             size = max(2 * self.count.shape[0], need_words)
             self.offsets = _resized(self.offsets, size + 1)
