@@ -11,8 +11,11 @@ Both start with an ASCII header line ``"<n_words> <dim>\\n"``.
 * binary: per word ``word + b" "`` then ``dim`` little-endian float32 (``4 * dim`` bytes), then
   ``b"\\n"`` (the C tool writes it; gensim and older files omit it; both read back).
 
-Paths ending in ``.gz`` or ``.bz2`` are (de)compressed; gzip data is also recognized by its magic
-bytes. Words are UTF-8 and kept whole (the C tool cuts words at 100 bytes; we do not).
+Reading: compression (gzip, bzip2, xz) is told by the content, not the name, and decompressed as
+the file is read (:mod:`wordvec.text.files`), so ``limit`` costs only the vectors it reads; a plain
+file is memory-mapped; a FIFO, ``'-'`` (standard input) or an open binary file object is streamed.
+Writing: a name ending in ``.gz`` or ``.bz2`` is compressed. Words are UTF-8 and kept whole (the C
+tool cuts words at 100 bytes; we do not).
 
 Decisions on unusual input (each has a test):
 
