@@ -128,8 +128,10 @@ def test_bad_values_are_one_line(option, text, tmp_path, capsys):
 
 def test_absurd_dimension_says_how_much_memory_it_needs(tmp_path, text):
     proc = wordvec("train", text, "-o", "v.txt", "--dim", 10**9, "--no-progress", cwd=tmp_path)
-    assert_user_error(proc, 1, r"^wordvec: error: vector_size=1000000000 with 60 words needs [\d,.]+ GiB for the "
-                      r"weight matrices, more than this machine's [\d.]+ GiB; .* \(option --dim\)$")
+    assert_user_error(proc, 1, r"^wordvec: error: vector_size=1000000000 with 60 words needs [\d,.]+ GiB, more than "
+                      r"the [\d,.]+ GiB of (this machine's memory|the address-space limit \(ulimit -v\)|the memory left "
+                      r"under this process's cgroup limit \(container or job\)); lower vector_size \(--dim\), raise "
+                      r"min_count \(--min-count\) or set max_vocab_size \(option --dim\)$")
     assert files_in(tmp_path) == []
 
 

@@ -166,7 +166,7 @@ def run_fast(
     )
     out = output_dir(out_dir)
     t0 = time.perf_counter()
-    model.build_vocab(sentences, progress=progress)
+    model.build_vocab(sentences)
     model.train(sentences, epochs=epochs)
     seconds = time.perf_counter() - t0
     vectors_path = out / VECTORS_FILE
