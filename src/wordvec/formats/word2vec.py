@@ -398,27 +398,41 @@ def _read_binary(name: str, data: _Window, limit: int | None, unicode_errors: st
     words: list[bytes] = []
     offsets: list[int] = []
     pos = start
+    buf, base, end = data.buf, data.base, data.end  # the window, re-read after it changes
     for i in range(m):
-        while data.fill(pos + 1) and data.byte(pos) == 10:  # the newline after the previous vector, if written
+        while True:  # skip the newline after the previous vector, if written
+            if pos >= end:
+                if not data.fill(pos + 1):
+                    break
+                buf, base, end = data.buf, data.base, data.end
+            if buf[pos - base] != 10:
+                break
             pos += 1
-        space = data.find(b" ", pos, _MAX_WORD_BYTES)
-        if space < 0 and data.fill(pos + _MAX_WORD_BYTES):
-            raise VectorFormatError(
-                f"{name}: byte offset {pos}: no space within {_MAX_WORD_BYTES} bytes at vector {i + 1} of {n}: "
-                "a damaged file, or a text file (pass binary=False)?"
-            )
-        if space < 0 or not data.fill(space + 1 + record):
+        space = buf.find(b" ", pos - base, min(end, pos + _MAX_WORD_BYTES) - base)
+        if space >= 0:
+            space += base
+        else:
+            space = data.find(b" ", pos, _MAX_WORD_BYTES)
+            if space < 0 and data.fill(pos + _MAX_WORD_BYTES):
+                raise VectorFormatError(
+                    f"{name}: byte offset {pos}: no space within {_MAX_WORD_BYTES} bytes at vector {i + 1} of {n}: "
+                    "a damaged file, or a text file (pass binary=False)?"
+                )
+            buf, base, end = data.buf, data.base, data.end
+        stop = space + 1 + record
+        if space < 0 or (stop > end and not data.fill(stop)):
             raise VectorFormatError(
                 f"{name}: byte offset {pos}: file ends inside vector {i + 1} of {n}: the file is truncated "
                 "or the header count is wrong"
             )
-        word = data[pos:space]
+        buf, base, end = data.buf, data.base, data.end
+        word = bytes(buf[pos - base: space - base])
         if not word or b"\n" in word:
             raise VectorFormatError(
                 f"{name}: byte offset {pos}: expected a word then a space at vector {i + 1} of {n}, found "
                 f"{word[:40]!r}: wrong dimension in the header, a damaged file, or a text file (pass binary=False)?"
             )
-        raw = data[space + 1: space + 1 + record]
+        raw = buf[space + 1 - base: stop - base]
         if i == 0 and set(raw) <= _TEXT_NUMBER_BYTES:
             raise VectorFormatError(
                 f"{name}: byte offset {space + 1}: the first vector is written as text, not binary: pass binary=False"
@@ -428,8 +442,10 @@ def _read_binary(name: str, data: _Window, limit: int | None, unicode_errors: st
         vectors[i] = np.frombuffer(raw, dtype="<f4")
         words.append(word)
         offsets.append(pos)
-        pos = space + 1 + record
-        data.release(pos)
+        pos = stop
+        if data.stream is not None and pos - base >= _STREAM_BLOCK:
+            data.release(pos)
+            buf, base, end = data.buf, data.base, data.end
     vectors = vectors[:m]
     if limit is None:
         while data.fill(pos + 1):
