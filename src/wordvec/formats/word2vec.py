@@ -408,7 +408,7 @@ def _read_binary(name: str, data: _Window, limit: int | None, unicode_errors: st
             if buf[pos - base] != 10:
                 break
             pos += 1
-        space = buf.find(b" ", pos - base, min(end, pos + _MAX_WORD_BYTES) - base)
+        space = buf.find(b" ", pos - base, (end if end < pos + _MAX_WORD_BYTES else pos + _MAX_WORD_BYTES) - base)
         if space >= 0:
             space += base
         else:
@@ -420,12 +420,13 @@ def _read_binary(name: str, data: _Window, limit: int | None, unicode_errors: st
                 )
             buf, base, end = data.buf, data.base, data.end
         stop = space + 1 + record
-        if space < 0 or (stop > end and not data.fill(stop)):
-            raise VectorFormatError(
-                f"{name}: byte offset {pos}: file ends inside vector {i + 1} of {n}: the file is truncated "
-                "or the header count is wrong"
-            )
-        buf, base, end = data.buf, data.base, data.end
+        if space < 0 or stop > end:
+            if space < 0 or not data.fill(stop):
+                raise VectorFormatError(
+                    f"{name}: byte offset {pos}: file ends inside vector {i + 1} of {n}: the file is truncated "
+                    "or the header count is wrong"
+                )
+            buf, base, end = data.buf, data.base, data.end
         word = bytes(buf[pos - base: space - base])
         if not word or b"\n" in word:
             raise VectorFormatError(
