@@ -60,6 +60,21 @@ def test_limit_reads_only_what_it_needs_of_a_compressed_file(tmp_path, binary):
     assert peak < 64 << 20, peak
 
 
+def test_a_stream_without_newlines_is_never_read_whole(tmp_path):
+    path = tmp_path / "noline.gz"
+    _bomb(path, b"3 4\nw", b"x", 1 << 29)  # one 512 MiB line
+    tracemalloc.start()
+    try:
+        with pytest.raises(VectorFormatError, match=r"noline.gz: line 2: longer than 128 MiB: not a word2vec text file"):
+            w2v.read_word2vec(path, limit=1)
+        _bomb(path, b"", b"3", 1 << 29)  # a header line that never ends
+        with pytest.raises(VectorFormatError, match=r"noline.gz: line 1: longer than 128 MiB"):
+            w2v.read_word2vec(path)
+        assert tracemalloc.get_traced_memory()[1] < 400 << 20
+    finally:
+        tracemalloc.stop()
+
+
 @pytest.fixture
 def small_blocks(monkeypatch):
     """Stream blocks of 64 bytes: every file below spans many blocks, with lines cut across them."""

@@ -95,6 +95,7 @@ _TEXT_NUMBER_BYTES = frozenset(b"0123456789.-+eE \t\r\n")
 _WRITE_CHUNK_ROWS = 4096
 _STREAM_BLOCK = 1 << 24  # bytes read from a stream at a time
 _MAX_WORD_BYTES = 1 << 20  # a binary file's word longer than this is damage
+_MAX_LINE_BYTES = 1 << 27  # a text file's line longer than this (d of about 8 million) is damage
 _CONTROL_BYTES = re.compile(rb"[\x00-\x08\x0e-\x1f]")  # never in text files, common in float32 data
 
 
@@ -489,7 +490,18 @@ def _line_values(name: str, line: bytes, line_no: int, d: int, hint: str = "") -
         raise VectorFormatError(f"{name}: line {line_no}: {shown!r} is not a number{extra}") from None
 
 
-def _text_block_end(data: _Window, pos: int) -> int:
+def _line_end(name: str, data: _Window, pos: int, line_no: int) -> int:
+    """Offset of the newline ending the line at ``pos`` (-1: the file ends first); a line longer
+    than _MAX_LINE_BYTES is an error, so a stream without newlines is never read whole."""
+    nl = data.find(b"\n", pos, _MAX_LINE_BYTES)
+    if nl < 0 and data.fill(pos + _MAX_LINE_BYTES):
+        raise VectorFormatError(
+            f"{name}: line {line_no}: longer than {_MAX_LINE_BYTES >> 20} MiB: not a word2vec text file, or damaged"
+        )
+    return nl
+
+
+def _text_block_end(name: str, data: _Window, pos: int, line_no: int) -> int:
     """End of the next block of whole lines from ``pos``: all of a memory map; about
     _STREAM_BLOCK bytes of a stream, cut after a newline (or at the end of the file)."""
     if data.stream is None:
@@ -500,7 +512,7 @@ def _text_block_end(data: _Window, pos: int) -> int:
     cut = data.buf.rfind(b"\n", pos - data.base)
     if cut >= 0:
         return data.base + cut + 1
-    nl = data.find(b"\n", pos)  # a line longer than a block
+    nl = _line_end(name, data, pos, line_no)  # a line longer than a block
     return nl + 1 if nl >= 0 else data.end
 
 
@@ -513,7 +525,7 @@ def _read_text(
     if data.end == 0:
         raise VectorFormatError(f"{name}: the file is empty")
     _sniff_not_vectors(name, data[0:min(1024, data.end)])
-    nl = data.find(b"\n", 0)
+    nl = _line_end(name, data, 0, 1)
     first_line = data[0: nl if nl >= 0 else data.end]
     hint = ""
     if no_header:
@@ -548,7 +560,7 @@ def _read_text(
     blank_from = None  # first line of a run of blank lines not yet followed by a vector
     pos = start
     while want != 0:
-        block_end = _text_block_end(data, pos)
+        block_end = _text_block_end(name, data, pos, line_no)
         if block_end <= pos:
             break
         buf = np.frombuffer(data.buf, dtype=np.uint8)[pos - data.base: block_end - data.base]
