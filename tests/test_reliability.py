@@ -33,7 +33,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from wordvec.cli import common as cli_common
-from wordvec.text import corpus
+from wordvec.text import corpus, files
 from wordvec.formats import word2vec as io
 from wordvec.train import kernels
 from wordvec.models import word2vec as model_module
@@ -106,7 +106,7 @@ def test_permission_denied_is_a_corpus_error(tmp_path, monkeypatch):
     def refuse(file, *args, **kwargs):
         raise PermissionError(errno.EACCES, "Permission denied", str(file))
 
-    monkeypatch.setattr(corpus, "open", refuse, raising=False)
+    monkeypatch.setattr(files, "open", refuse, raising=False)  # the one input opener
     with pytest.raises(CorpusError, match=r"^corpus file '.*secret\.txt' is not readable \(permission denied\)$"):
         Word2Vec(corpus_file=path, **TINY)
 

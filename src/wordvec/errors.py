@@ -63,3 +63,7 @@ class TrainingInterrupted(KeyboardInterrupt):
         self.signum = signum
         where = f"; checkpoint written to {self.checkpoint}" if checkpoint is not None else ""
         super().__init__(f"training interrupted in epoch {epoch + 1} of {epochs}{where}")
+
+
+class OutputError(WordvecError, OSError):
+    """An output path may not be written: a read-only file, a device, an input of the same command."""

@@ -128,8 +128,10 @@ def test_bad_values_are_one_line(option, text, tmp_path, capsys):
 
 def test_absurd_dimension_says_how_much_memory_it_needs(tmp_path, text):
     proc = wordvec("train", text, "-o", "v.txt", "--dim", 10**9, "--no-progress", cwd=tmp_path)
-    assert_user_error(proc, 1, r"^wordvec: error: vector_size=1000000000 with 60 words needs [\d,.]+ GiB for the "
-                      r"weight matrices, more than this machine's [\d.]+ GiB; .* \(option --dim\)$")
+    assert_user_error(proc, 1, r"^wordvec: error: vector_size=1000000000 with 60 words needs [\d,.]+ GiB, more than "
+                      r"the [\d,.]+ GiB of (this machine's memory|the address-space limit \(ulimit -v\)|the memory left "
+                      r"under this process's cgroup limit \(container or job\)); lower vector_size \(--dim\), raise "
+                      r"min_count \(--min-count\) or set max_vocab_size \(option --dim\)$")
     assert files_in(tmp_path) == []
 
 
@@ -178,9 +180,11 @@ def test_disk_full_keeps_previous_outputs(tmp_path, text):
     before = (tmp_path / "v.txt").read_bytes()
     (tmp_path / "p.png").write_bytes(b"previous image")
     commands = {
-        "train": (["train", str(text), "-o", "v.txt", "--seed", 2, *big], r"v\.txt: cannot write \(File too large\)$"),
+        "train": (["train", str(text), "-o", "v.txt", "--seed", 2, *big],
+                  r"writing the vectors to 'v\.txt' failed \(v\.txt: cannot write \(File too large\)\) and the trained "
+                  r"model could not be saved either \('v\.txt\.checkpoint\.npz': File too large; '.*': File too large\)$"),
         "model": (["train", str(text), "-o", "v2.bin", "--binary", "--save-model", "m.npz", *big],
-                  r"m\.npz: File too large$"),
+                  r"saving the model to 'm\.npz' failed \(File too large\) and the trained model could not be saved"),
         "plot": (["plot", "words", "v.txt", "w1", "w2", "w3", "-o", "p.png"], r"p\.png: File too large$"),
     }
     for args, pattern in commands.values():
@@ -279,12 +283,16 @@ def test_resume_errors(checkpoint, tmp_path):
     proc = wordvec("train", "--resume", checkpoint.name, "-o", "v.txt", cwd=tmp_path)
     assert_user_error(proc, 1, r"^wordvec: error: the corpus of the interrupted run, '.*corpus\.txt', does not "
                       r"exist any more; give it as CORPUS$")
-    Word2Vec(corpus_file=tmp_path / "moved.txt", vector_size=8, workers=1, epochs=1).save(tmp_path / "done.npz")
-    proc = wordvec("train", "--resume", "done.npz", "-o", "v.txt", cwd=tmp_path)
-    assert_user_error(proc, 1, r"^wordvec: error: 'done.npz' holds a run that already completed \(1 epoch trained\): "
-                      r"nothing to resume \(train it further with --continue\)$")
+    done = Word2Vec(corpus_file=tmp_path / "moved.txt", vector_size=8, workers=1, epochs=1)
+    done.save(tmp_path / "done.npz")
+    proc = wordvec("train", "--resume", "done.npz", "-o", "done.txt", cwd=tmp_path)  # a finished model: its vectors
+    assert proc.returncode == 0 and proc.stdout.startswith("the finished model in done.npz: "), proc.stderr
+    assert "'done.npz' holds a run that already completed (1 epoch trained): writing its outputs" in proc.stderr
+    assert KeyedVectors.load_word2vec_format(tmp_path / "done.txt").index_to_key == done.wv.index_to_key
+    (tmp_path / "done.txt").unlink()
     proc = wordvec("train", "moved.txt", "-o", "v.txt", "--checkpoint", "v.txt", cwd=tmp_path)
-    assert_user_error(proc, 1, r"^wordvec: error: the checkpoint 'v.txt' must be another file than the outputs$")
+    assert_user_error(proc, 1, r"^wordvec: error: the checkpoint 'v.txt' and the output 'v.txt' are the same file; give them "
+                      r"different names$")
     assert files_in(tmp_path) == ["done.npz", "moved.txt", "v.txt.checkpoint.npz"]
     proc = wordvec("train", "--resume", checkpoint.name, "-o", "v.txt", "moved.txt", "--no-progress", cwd=tmp_path)
     assert proc.returncode == 0 and re.match(r"trained [\d,]+ words \(resumed in epoch 1 of 2\)", proc.stdout), proc.stderr

@@ -132,11 +132,14 @@ def test_user_errors_are_one_line(sst_txt, tmp_path, capsys):
     assert command.main(["train", "-", "-o", str(tmp_path / "v.txt")]) == 1
     assert command.main(["train", str(sst_txt), "-o", str(tmp_path / "no" / "v.txt")]) == 1
     assert command.main(["train", str(sst_txt), "-o", str(tmp_path / "v.txt"), "--resume", "x.npz"]) == 1
+    assert command.main(["train", str(sst_txt), "-o", str(sst_txt)]) == 1  # the output may not be the corpus
     err = capsys.readouterr().err.strip().splitlines()
     assert err == [
         f"wordvec.distributed: error: corpus file '{tmp_path / 'missing.txt'}' does not exist",
         "wordvec.distributed: error: distributed training reads a corpus file, not standard input: save it to a file first",
         f"wordvec.distributed: error: cannot write output '{tmp_path / 'no' / 'v.txt'}': folder '{tmp_path / 'no'}' does not exist",
         "wordvec.distributed: error: --resume is not supported by distributed training: a stopped job starts again",
+        f"wordvec.distributed: error: the output '{sst_txt}' is the corpus '{sst_txt}': writing it would destroy the "
+        "corpus; choose another output file",
     ]
     assert not list(tmp_path.glob("v.txt*"))

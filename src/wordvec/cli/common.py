@@ -16,6 +16,7 @@ from typing import Any, Sequence
 
 from ..errors import ParameterError, UnknownWordError, VectorFormatError, WordvecError
 from ..formats.atomic import atomic_write
+from ..formats.outputs import resolve_output
 
 PROG = "wordvec"
 EXIT_ERROR = 1
@@ -103,16 +104,10 @@ def plural(n: int, word: str) -> str:
 # ----------------------------------------------------------------------------------- files
 
 def check_output(path: str | os.PathLike, what: str = "output") -> Path:
-    """Fail before any long computation when ``path`` cannot be written."""
-    path = Path(path)
-    folder = path.parent if str(path.parent) else Path(".")
-    if path.is_dir():
-        raise ParameterError(f"{what} '{path}' is a directory; give a file name")
-    if not folder.is_dir():
-        raise ParameterError(f"cannot write {what} '{path}': folder '{folder}' does not exist")
-    if not os.access(folder, os.W_OK):
-        raise ParameterError(f"cannot write {what} '{path}': folder '{folder}' is not writable")
-    return path
+    """Fail before any long computation when ``path`` cannot be written
+    (:func:`wordvec.formats.outputs.resolve_output`'s policy)."""
+    resolve_output(path, what)
+    return Path(path)
 
 
 def write_text(path: str | os.PathLike, text: str) -> None:
@@ -149,20 +144,33 @@ def detect_vector_format(path: str | os.PathLike) -> str:
 
 
 def load_vectors(path: str | os.PathLike, fmt: str = "auto", limit: int | None = None) -> Any:
-    """Load word vectors as a KeyedVectors from any format :func:`detect_vector_format` knows.
+    """Load word vectors as a KeyedVectors from any format :func:`detect_vector_format` knows;
+    ``path`` may also be '-' (standard input), a FIFO or a device for word2vec text and binary.
 
     ``limit`` keeps only the first ``limit`` words of the file (the most frequent ones in files
     written by word2vec tools, which sort by decreasing count); word2vec files are not read past them.
     """
+    from ..formats.word2vec import format_of, open_vectors_source
+    from ..text.files import is_regular_file, is_stdin, read_ahead
     from ..vectors.keyedvectors import KeyedVectors
 
     if fmt not in VECTOR_FORMATS:
         raise ParameterError(f"vector format must be one of {VECTOR_FORMATS}, got {fmt!r}")
+    if not is_stdin(path) and not is_regular_file(path):
+        p = Path(path)
+        if not p.exists():
+            raise VectorFormatError(f"{p}: no such file")
+        if p.is_dir():
+            raise VectorFormatError(f"{p}: is a directory, not a vector file")
+    if not is_regular_file(path):  # '-', a FIFO, a device: read as a stream, detection consumes nothing
+        with open_vectors_source(path, VectorFormatError) as f:
+            head, stream = read_ahead(f, 1 << 16, name=os.fspath(path))
+            fmt = format_of(head) if fmt == "auto" else fmt
+            if fmt in ("native", "model"):
+                raise VectorFormatError(f"{os.fspath(path)}: a {fmt} file must be read from a regular file, "
+                                        "not a pipe or device")
+            return KeyedVectors.load_word2vec_format(stream, binary=(fmt == "binary"), limit=limit)
     path = Path(path)
-    if not path.exists():
-        raise VectorFormatError(f"{path}: no such file")
-    if path.is_dir():
-        raise VectorFormatError(f"{path}: is a directory, not a vector file")
     if fmt == "auto":
         fmt = detect_vector_format(path)
     if fmt in ("text", "binary"):

@@ -21,9 +21,12 @@ from typing import Callable, Sequence
 
 from .. import __version__
 from ..errors import WordvecError
+from ..formats.outputs import forcing
+from ..memory import memory_error_line
+from ..messages import warnings_as_lines
 from . import analogy, convert, eval as eval_command, plot, print_word_vectors, query, similar, sst, train
 from .common import (
-    EXIT_ERROR, EXIT_INTERRUPTED, EXIT_USAGE, PROG, Parser, UsageError, WarningLines, error_message, one_line,
+    EXIT_ERROR, EXIT_INTERRUPTED, EXIT_USAGE, PROG, Parser, UsageError, WarningLines, error_message, one_line, warn,
 )
 
 #: The command modules, in the order ``wordvec --help`` lists them.
@@ -56,13 +59,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     warnings = WarningLines()
     library_log.addHandler(warnings)
     try:
-        return func(args)
+        with forcing(getattr(args, "force", False)), warnings_as_lines(warn):
+            return func(args)
     except UsageError as exc:
         print(f"{PROG}: error: {one_line(str(exc))} (see '{PROG} {args.command} --help')", file=sys.stderr)
         return EXIT_USAGE
     except KeyboardInterrupt:
         print(f"{PROG}: interrupted", file=sys.stderr)
         return EXIT_INTERRUPTED
+    except MemoryError as exc:
+        print(f"{PROG}: error: {memory_error_line(exc)}", file=sys.stderr)
+        return EXIT_ERROR
     except BrokenPipeError:  # e.g. `wordvec similar ... | head -1`
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())

@@ -18,6 +18,7 @@ def _figure_options(p: argparse.ArgumentParser, method: bool = False) -> None:
     if method:
         p.add_argument("--tsne", action="store_true", help="t-SNE instead of PCA (needs scikit-learn)")
     p.add_argument("--title", help="plot title (default: says what is drawn and from which file)")
+    p.add_argument("--force", action="store_true", help="replace an image that exists read-only (as cp -f)")
     p.add_argument("--figsize", type=float, nargs=2, metavar=("W", "H"), default=None,
                    help="figure size in inches (default 8 8; 8 5 for loss)")
     p.add_argument("--dpi", type=float, default=None, help="resolution of raster images (default 100)")

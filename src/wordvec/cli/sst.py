@@ -5,7 +5,7 @@ import argparse
 from typing import Any
 
 from ..errors import ParameterError
-from .common import positive_int
+from .common import option_error, positive_int
 
 
 def add_parser(sub: Any) -> argparse.ArgumentParser:
@@ -38,9 +38,12 @@ def run(args: argparse.Namespace) -> int:
             raise ParameterError(f"--{name} applies to the fast path only, not to --reference")
         if value is not None:
             kwargs["workers" if name == "threads" else name] = value
-    result = run_sst(
-        args.output, reference=args.reference, iterations=args.iterations, seed=args.seed,
-        progress=not args.no_progress, **kwargs,
-    )
+    try:
+        result = run_sst(
+            args.output, reference=args.reference, iterations=args.iterations, seed=args.seed,
+            progress=not args.no_progress, **kwargs,
+        )
+    except ParameterError as exc:
+        raise option_error(exc) from None
     print(result.summary())
     return 0

@@ -17,8 +17,9 @@ from pathlib import Path
 from typing import Any, Iterator
 
 from ..errors import CorpusError, ParameterError
+from ..formats.outputs import WorkRescued, check_outputs, resolve_output, write_or_rescue
 from .common import (
-    EXIT_INTERRUPTED, EXIT_TERMINATED, OUTPUT_FORMATS, PROG, TRAIN_DEFAULTS, UsageError, check_output, note,
+    EXIT_ERROR, EXIT_INTERRUPTED, EXIT_TERMINATED, OUTPUT_FORMATS, PROG, TRAIN_DEFAULTS, UsageError, check_output, note,
     option_error, output_format, plural, positive_int, save_vectors, train_params, training_line, warn,
 )
 
@@ -109,6 +110,9 @@ def add_parser(sub: Any) -> argparse.ArgumentParser:
     p.add_argument("--continue", dest="continue_from", metavar="MODEL",
                    help="train the saved MODEL (a --save-model file) further on CORPUS: new words are added, "
                    "known words keep their vectors; only --epochs, --alpha, --min-alpha, --threads may be given")
+    p.add_argument("--allow-changed-corpus", action="store_true",
+                   help="with --resume: continue even if the corpus differs from the one the run started with")
+    p.add_argument("--force", action="store_true", help="replace outputs that exist read-only (as cp -f)")
     p.add_argument("--no-progress", action="store_true", help="no progress bar")
     p.set_defaults(func=run, sg=False, shared_negatives=True)
     p.set_defaults(training_options=tuple((a.dest, a.option_strings[0], a.default) for a in training))
@@ -117,17 +121,28 @@ def add_parser(sub: Any) -> argparse.ArgumentParser:
 
 @contextlib.contextmanager
 def corpus_file(corpus: Any) -> Iterator[Path]:
-    """The corpus as a file: itself, or standard input spooled to a temporary file when ``corpus``
-    is '-' (the engine reads the corpus once per epoch, and a file gets the same tokenization and
-    gzip detection as any corpus file)."""
-    if str(corpus) != "-":
-        yield Path(corpus)
+    """The corpus as a file: itself, or standard input ('-'), a FIFO or a device spooled to a
+    temporary file (the engine reads the corpus once per epoch, and a file gets the same
+    tokenization and compression detection as any corpus file)."""
+    from ..text.files import is_regular_file, is_stdin
+
+    if not is_stdin(corpus) and (is_regular_file(corpus) or not Path(corpus).exists() or Path(corpus).is_dir()):
+        yield Path(corpus)  # the reader names what is wrong with a missing path or a directory
         return
     with tempfile.TemporaryDirectory(prefix=STDIN_SPOOL_PREFIX) as tmp:
         spool = Path(tmp) / "corpus.txt"
+        if str(corpus) == "-" and sys.stdin is None:
+            raise CorpusError("cannot read the corpus from standard input: it is closed")
+        try:
+            source = sys.stdin.buffer if str(corpus) == "-" else open(corpus, "rb")
+        except (OSError, ValueError) as exc:
+            raise CorpusError(f"cannot read corpus '{corpus}': {getattr(exc, 'strerror', None) or exc}") from None
         with open(spool, "wb") as f:
-            while block := sys.stdin.buffer.read(1 << 20):
-                f.write(block)
+            try:
+                while block := source.read(1 << 20):
+                    f.write(block)
+            except (OSError, ValueError) as exc:
+                raise CorpusError(f"cannot read corpus '{corpus}': {getattr(exc, 'strerror', None) or exc}") from None
         yield spool
 
 
@@ -191,20 +206,22 @@ def _continue(args: argparse.Namespace, progress: bool, checkpoint: Path, vocab_
     return model
 
 
-def _resume(checkpoint: Path, corpus: Any, threads: int | None, progress: bool, save_to: Path) -> tuple[Any, int]:
+def _resume(checkpoint: Path, corpus: Any, threads: int | None, progress: bool, save_to: Path,
+            allow_changed: bool = False) -> tuple[Any, int | None]:
     """Continue the interrupted run saved in ``checkpoint`` over ``corpus`` (default: the file the
     run started with) to its planned number of epochs; on Ctrl-C save it again to ``save_to``.
-    Returns the model and the (0-based) epoch the run resumed in."""
+    Returns the model and the (0-based) epoch the run resumed in; None for a model whose run
+    already completed (saved when writing its outputs failed): it is returned as it is, for its
+    outputs to be written."""
     from ..models.word2vec import Word2Vec
 
     model = Word2Vec.load(checkpoint)
     if model.pending_run is None:
-        if model.epochs_trained:
-            raise ParameterError(
-                f"'{checkpoint}' holds a run that already completed ({plural(model.epochs_trained, 'epoch')} "
-                "trained): nothing to resume (train it further with --continue)"
-            )
-        raise ParameterError(f"'{checkpoint}' holds no interrupted training run: nothing to resume")
+        if not model.epochs_trained:
+            raise ParameterError(f"'{checkpoint}' holds no interrupted training run: nothing to resume")
+        note(f"'{checkpoint}' holds a run that already completed ({plural(model.epochs_trained, 'epoch')} "
+             "trained): writing its outputs (train it further with --continue)")
+        return model, None
     if corpus is None:
         stored = model.pending_run.corpus_file
         if stored is None:
@@ -216,14 +233,12 @@ def _resume(checkpoint: Path, corpus: Any, threads: int | None, progress: bool, 
                 )
             raise CorpusError(f"the corpus of the interrupted run, '{stored}', does not exist any more; give it as CORPUS")
         corpus = stored
-    elif str(corpus) != "-":
-        model.pending_run.corpus_file = str(Path(corpus).resolve())  # where a new checkpoint resumes from
     if threads is not None:
         model.workers = threads
         model.validate()
     start = model.pending_run.epoch
     with corpus_file(corpus) as path:
-        model.resume(corpus_file=path, progress=progress, checkpoint=save_to)
+        model.resume(corpus_file=path, progress=progress, checkpoint=save_to, allow_changed_corpus=allow_changed)
     return model, start
 
 
@@ -284,15 +299,25 @@ def run(args: argparse.Namespace) -> int:
     if args.resume is not None:
         checkpoint = Path(args.checkpoint or args.resume)
     else:
-        checkpoint = Path(args.checkpoint or out.with_name(out.name + ".checkpoint.npz"))
-    check_output(checkpoint, "checkpoint")
-    if _same_file(checkpoint, out) or _same_file(checkpoint, args.save_model):
-        raise ParameterError(f"the checkpoint '{checkpoint}' must be another file than the outputs")
+        default = out.with_name(out.name + ".checkpoint.npz")
+        if resolve_output(out).stream:  # -o /dev/stdout, a FIFO: the checkpoint goes to the current folder
+            default = Path(default.name)
+        checkpoint = Path(args.checkpoint or default)
+    resumed = None if args.resume is None or _same_file(args.resume, checkpoint) else args.resume
+    outputs = {"output": out, "model file": args.save_model, "checkpoint": checkpoint,
+               "vocabulary file": vocab_out, "plot": args.plot_loss}
+    if fmt == "native":
+        outputs["output matrix"] = out.with_name(out.name + ".vectors.npy")
+    check_outputs(outputs, {"corpus": args.corpus, "resumed checkpoint": resumed, "vocabulary read": args.read_vocab,
+                            "continued model": args.continue_from})
     progress = not args.no_progress
     resumed_in = None
+    finished = False
     try:
         if args.resume is not None:
-            model, resumed_in = _resume(Path(args.resume), args.corpus, args.threads, progress, checkpoint)
+            model, resumed_in = _resume(Path(args.resume), args.corpus, args.threads, progress, checkpoint,
+                                        args.allow_changed_corpus)
+            finished = resumed_in is None
         elif args.continue_from is not None:
             model = _continue(args, progress, checkpoint, vocab_out)
         else:
@@ -312,19 +337,26 @@ def run(args: argparse.Namespace) -> int:
         print(f"{PROG}: {'terminated' if terminated else 'interrupted'}: checkpoint written to {exc.checkpoint}; "
               f"continue with: {_resume_command(args, checkpoint, fmt)}", file=sys.stderr)
         return EXIT_TERMINATED if terminated else EXIT_INTERRUPTED if exc.signum == signal.SIGINT else 128 + exc.signum
-    if fmt == "model":
-        model.save(out)
-    else:
-        save_vectors(model.wv, out, fmt)
-    if args.save_model:
-        model.save(args.save_model)
+    try:  # a failed write (full disk, Ctrl-C) saves the trained model to the checkpoint instead
+        write_or_rescue((lambda: model.save(out)) if fmt == "model" else (lambda: save_vectors(model.wv, out, fmt)),
+                        model.save, checkpoint, f"writing the {'model' if fmt == 'model' else 'vectors'} to '{out}'")
+        if args.save_model:
+            write_or_rescue(lambda: model.save(args.save_model), model.save, checkpoint,
+                            f"saving the model to '{args.save_model}'")
+    except WorkRescued as exc:
+        again = f"; write them with: {_resume_command(args, exc.path, fmt)}" if exc.path else ""
+        print(f"{PROG}: {'interrupted' if exc.interrupted else 'error'}: {exc}{again}", file=sys.stderr)
+        return EXIT_INTERRUPTED if exc.interrupted else EXIT_ERROR
     if args.plot_loss:
         from ..plots.figures import plot_loss_history
 
         plot_loss_history(model.loss_history, args.plot_loss, title=f"training loss of {out.name}")
-    if args.resume is not None and not _same_file(args.resume, out) and not _same_file(args.resume, args.save_model):
+    if args.resume is not None and not finished and not _same_file(args.resume, out) and not _same_file(
+            args.resume, args.save_model):
         Path(args.resume).unlink(missing_ok=True)  # the run it held is complete
     saved = f" and the model to {args.save_model}" if args.save_model else ""
     what = "the model" if fmt == "model" else f"vectors ({fmt})"
-    print(f"{training_line(model, resumed_in)}; {what} written to {out}{saved}")
+    done = (f"the finished model in {args.resume}: {len(model.wv):,} words x {model.wv.vector_size} dimensions"
+            if finished else training_line(model, resumed_in))
+    print(f"{done}; {what} written to {out}{saved}")
     return 0

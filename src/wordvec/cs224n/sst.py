@@ -158,15 +158,17 @@ def run_fast(
     from ..models.word2vec import Word2Vec
 
     iterations = check_int("iterations", iterations, 1)
-    out = output_dir(out_dir)
     sentences = sst_sentences()
     epochs = equivalent_epochs(sentences, iterations * BATCH)
-    t0 = time.perf_counter()
-    model = Word2Vec(
-        sentences, sg=1, hs=0, negative=NEGATIVES, vector_size=DIM, window=WINDOW, min_count=1,
+    model = Word2Vec(  # validates every parameter before the output folder is created
+        sg=1, hs=0, negative=NEGATIVES, vector_size=DIM, window=WINDOW, min_count=1,
         sample=SAMPLE, alpha=alpha, epochs=epochs, seed=seed, workers=workers, shared_negatives=False,
         progress=progress,
     )
+    out = output_dir(out_dir)
+    t0 = time.perf_counter()
+    model.build_vocab(sentences)
+    model.train(sentences, epochs=epochs)
     seconds = time.perf_counter() - t0
     vectors_path = out / VECTORS_FILE
     model.wv.save_word2vec_format(vectors_path)
@@ -244,6 +246,7 @@ def run_reference(
     from .reference import NegativeSampler, bind_negative_sampler, sgd, skipgram
 
     iterations = check_int("iterations", iterations, 1)
+    seed = check_int("seed", seed, 0, 2**32 - 1)  # numpy's global generator
     out = output_dir(out_dir)
     data = CS224NWindows(sst_sentences())
     V = len(data.words)

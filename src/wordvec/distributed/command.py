@@ -8,9 +8,11 @@ import logging
 import math
 import os
 import sys
+from pathlib import Path
 from typing import Any, Sequence
 
 from ..errors import ParameterError, WordvecError
+from ..formats.outputs import check_outputs, forcing
 from .training import COMBINE, DEFAULT_SYNC_EVERY, DEFAULT_TIMEOUT, PROG, dist, require_torch, torch, train_distributed
 
 
@@ -95,10 +97,10 @@ def cmd_train(args: argparse.Namespace) -> int:
         args.threads = max(1, default_workers() // local_world)
     model = Word2Vec(**{k: v for k, v in cli.train_params(args).items() if k not in ("device", "batch_size")})
     rank = int(os.environ.get("RANK", "0"))
-    if rank == 0:
-        out = cli.check_output(args.output)
-        if args.save_model:
-            cli.check_output(args.save_model, "model file")
+    if rank == 0:  # formats.outputs' policy: writable, not the corpus, not each other
+        out = Path(args.output)
+        check_outputs({"output": out, "model file": args.save_model}, {"corpus": args.corpus},
+                      force=getattr(args, "force", False))
     device = _init_group(args)
     try:
         train_distributed(model, args.corpus, args.sync_every, device, args.batch_size, args.combine)
@@ -122,7 +124,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     logging.basicConfig(level=logging.INFO, format=f"{PROG}: %(message)s")
     try:
-        return args.func(args)
+        with forcing(getattr(args, "force", False)):
+            return args.func(args)
     except KeyboardInterrupt:
         print(f"{PROG}: interrupted", file=sys.stderr)
         return cli.EXIT_INTERRUPTED

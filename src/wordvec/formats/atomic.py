@@ -4,6 +4,11 @@ A failure in the middle (an exception, a full disk, Ctrl-C) leaves the previous 
 no half-written or temporary file behind. The file gets the permissions ``open()`` would give a
 new file (0o666 minus the umask), or keeps those of the file it replaces. An OSError that names
 no file (or the temporary one) is made to name ``path``.
+
+Which paths may be written, and how, is :mod:`wordvec.formats.outputs`' policy: a symbolic link
+is written through (its target replaced), a FIFO or character device is written in place without
+a temporary file, a read-only file is refused unless ``force``, and temporary files left by a
+killed save are removed first.
 """
 from __future__ import annotations
 
@@ -14,16 +19,21 @@ import tempfile
 from pathlib import Path
 from typing import IO, Iterator
 
+from .outputs import clean_leftovers, resolve_output, temp_prefix
+
 
 @contextlib.contextmanager
-def atomic_write(path: str | os.PathLike, mode: str = "wb", encoding: str | None = None) -> Iterator[IO]:
+def atomic_write(
+    path: str | os.PathLike, mode: str = "wb", encoding: str | None = None, force: bool | None = None
+) -> Iterator[IO]:
     """Open a temporary file beside ``path``; on success fsync it and rename it to ``path``.
 
-    ``mode`` is ``"wb"`` or ``"w"`` (text, ``encoding`` defaults to UTF-8).
+    ``mode`` is ``"wb"`` or ``"w"`` (text, ``encoding`` defaults to UTF-8). ``force`` replaces a
+    read-only file (None: :func:`wordvec.formats.outputs.forcing`'s setting).
     """
     if mode not in ("wb", "w"):
         raise ValueError(f"atomic_write: mode must be 'wb' or 'w', got {mode!r}")
-    with _atomic_path(Path(path)) as tmp:
+    with _atomic_path(Path(path), force) as tmp:
         fd = os.open(tmp, os.O_WRONLY | getattr(os, "O_BINARY", 0))
         if mode == "w":
             f = os.fdopen(fd, "w", encoding=encoding or "utf-8", newline="")
@@ -33,18 +43,25 @@ def atomic_write(path: str | os.PathLike, mode: str = "wb", encoding: str | None
             yield f
 
 
-def atomic_path(path: str | os.PathLike) -> contextlib.AbstractContextManager[Path]:
+def atomic_path(path: str | os.PathLike, force: bool | None = None) -> contextlib.AbstractContextManager[Path]:
     """Yield a temporary path beside ``path`` for writers that need a file name (numpy, matplotlib).
 
-    The temporary name keeps ``path``'s suffix so that format detection by extension works.
+    The temporary name keeps ``path``'s suffix so that format detection by extension works. For a
+    FIFO or character device the path written in place is yielded.
     """
-    return _atomic_path(Path(path))
+    return _atomic_path(Path(path), force)
 
 
 @contextlib.contextmanager
-def _atomic_path(path: Path) -> Iterator[Path]:
+def _atomic_path(given: Path, force: bool | None) -> Iterator[Path]:
+    out = resolve_output(given, force=force)
+    if out.stream:
+        yield out.target
+        return
+    path = out.target
     folder = path.parent if str(path.parent) else Path(".")
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.stem}.", suffix=f".tmp{path.suffix}", dir=folder)
+    clean_leftovers(path)
+    fd, tmp = tempfile.mkstemp(prefix=temp_prefix(path), suffix=f".tmp{path.suffix}", dir=folder)
     os.close(fd)
     try:
         yield Path(tmp)
@@ -59,7 +76,7 @@ def _atomic_path(path: Path) -> Iterator[Path]:
         with contextlib.suppress(OSError):
             os.unlink(tmp)
         if isinstance(exc, OSError) and exc.strerror and (exc.filename is None or os.fspath(exc.filename) == tmp):
-            exc.filename = os.fspath(path)
+            exc.filename = os.fspath(given)
         raise
 
 

@@ -11,14 +11,19 @@ Both start with an ASCII header line ``"<n_words> <dim>\\n"``.
 * binary: per word ``word + b" "`` then ``dim`` little-endian float32 (``4 * dim`` bytes), then
   ``b"\\n"`` (the C tool writes it; gensim and older files omit it; both read back).
 
-Paths ending in ``.gz`` or ``.bz2`` are (de)compressed; gzip data is also recognized by its magic
-bytes. Words are UTF-8 and kept whole (the C tool cuts words at 100 bytes; we do not).
+Reading: compression (gzip, bzip2, xz) is told by the content, not the name, and decompressed as
+the file is read (:mod:`wordvec.text.files`), so ``limit`` costs only the vectors it reads; a plain
+file is memory-mapped; a FIFO, ``'-'`` (standard input) or an open binary file object is streamed.
+Writing: a name ending in ``.gz`` or ``.bz2`` is compressed. Words are UTF-8 and kept whole (the C
+tool cuts words at 100 bytes; we do not).
 
 Decisions on unusual input (each has a test):
 
-* A word cannot hold a space, tab, CR or LF in these formats (readers split on them): writing
-  such a word raises :class:`VectorFormatError` naming it. Other characters, including
-  non-breaking spaces and any non-ASCII text, round-trip.
+* A word cannot hold ASCII whitespace (space, tab, LF, CR, VT, FF) in these formats: readers
+  split on it, and so does the corpus tokenizer, so trained words never hold it. Writing such a
+  word raises :class:`VectorFormatError` naming it. Every other character round-trips, control
+  bytes (NUL, ESC...) included: the readers' test for binary data in a text file looks only at
+  what follows the word.
 * Duplicate words in a file: the first vector is kept and a warning names the word and line
   (gensim's behaviour; some published files contain duplicates).
 * Non-finite values (nan, inf, or text numbers beyond float32 range) are refused when reading and
@@ -41,22 +46,26 @@ Native format (``KeyedVectors.save`` / ``KeyedVectors.load``)
 and ``path + ".vectors.npy"`` holds the (n, d) matrix in NumPy's ``.npy`` format. Loading never
 unpickles (``allow_pickle=False``) and checks every JSON field's type, the ``.npy`` header
 (dtype, shape, C order) and size, and, when the matrix is read into memory, its SHA-256, so a
-modified or truncated file is refused with :class:`~wordvec.errors.ModelFileError`. With
-``mmap='r'`` the contents are not hashed (that would read the whole file, which memory mapping
-avoids); the header and size are still checked. Saving writes the ``.npy`` first and the JSON
+modified or truncated file, or one holding nan or inf, is refused with
+:class:`~wordvec.errors.ModelFileError`. With ``mmap='r'`` the contents are neither hashed nor
+checked for non-finite values (that would read the whole file, which memory mapping avoids); the
+header and size are still checked. Saving writes the ``.npy`` first and the JSON
 last, each atomically; the JSON records the checksum of the matrix it belongs to.
 """
 from __future__ import annotations
 
-import bz2
 import contextlib
 import gzip
+import bz2
 import hashlib
+import io
 import json
 import logging
+import lzma
 import mmap as mmap_module
 import os
 import re
+import stat
 import zlib
 from pathlib import Path
 from typing import IO, Any, Iterator, Sequence
@@ -64,14 +73,16 @@ from typing import IO, Any, Iterator, Sequence
 import numpy as np
 
 from .atomic import atomic_write
+from .outputs import check_outputs
 from ..errors import ModelFileError, ParameterError, VectorFormatError, WordvecError
+from ..text.files import open_input
 from ..validation import check_int
 
 logger = logging.getLogger(__name__)
 
 __all__ = [
     "read_word2vec", "write_word2vec", "read_vocab", "write_vocab", "save_native", "load_native",
-    "read_text", "NATIVE_FORMAT", "NATIVE_VERSION",
+    "read_text", "open_vectors_source", "source_name", "NATIVE_FORMAT", "NATIVE_VERSION",
 ]
 
 NATIVE_FORMAT = "wordvec.KeyedVectors"
@@ -79,10 +90,12 @@ NATIVE_VERSION = 1
 MAX_DIMENSION = 2**31 - 1
 
 _HEADER = re.compile(rb"\s*(\d{1,20})\s+(\d{1,20})\s*")
-_FORBIDDEN_IN_WORD = re.compile(r"[ \t\r\n]")
+_FORBIDDEN_IN_WORD = re.compile(r"[ \t\n\r\v\f]")  # ASCII whitespace: where readers (and the tokenizer) split
 _TEXT_NUMBER_BYTES = frozenset(b"0123456789.-+eE \t\r\n")
 _WRITE_CHUNK_ROWS = 4096
-_GZIP_MAGIC = b"\x1f\x8b"
+_STREAM_BLOCK = 1 << 24  # bytes read from a stream at a time
+_MAX_WORD_BYTES = 1 << 20  # a binary file's word longer than this is damage
+_MAX_LINE_BYTES = 1 << 27  # a text file's line longer than this (d of about 8 million) is damage
 _CONTROL_BYTES = re.compile(rb"[\x00-\x08\x0e-\x1f]")  # never in text files, common in float32 data
 
 
@@ -95,65 +108,59 @@ def _describe_os_error(path: str, exc: BaseException) -> str:
         return f"{path}: is a directory, not a file"
     if isinstance(exc, PermissionError):
         return f"{path}: permission denied"
-    if isinstance(exc, (EOFError, zlib.error)) or "gzip" in str(exc).lower() or "invalid data stream" in str(exc).lower():
+    text = str(exc).lower()
+    if isinstance(exc, (EOFError, zlib.error, lzma.LZMAError)) or "gzip" in text or "invalid data stream" in text:
         return f"{path}: compressed data is damaged or truncated ({exc})"
+    if "standard input is closed" in text:
+        return f"{path}: standard input is closed"
     return f"{path}: cannot read ({exc})"
 
 
-def _compression(path: str) -> str | None:
-    suffix = Path(path).suffix.lower()
-    if suffix in (".gz", ".bz2"):
-        return suffix
-    try:
-        with open(path, "rb") as f:
-            return ".gz" if f.read(2) == _GZIP_MAGIC else None
-    except OSError:
-        return None  # reported by the caller's open
+def source_name(source: Any) -> str:
+    """The name used in messages for a path or an open binary file object."""
+    if hasattr(source, "read"):
+        name = getattr(source, "name", None)
+        return name if isinstance(name, str) else "<stream>"
+    return os.fspath(source)
 
 
 @contextlib.contextmanager
-def _reading(path: Any, error_cls: type[WordvecError]) -> Iterator[IO[bytes]]:
-    """A binary file object for ``path`` (decompressed if .gz/.bz2); OS and decompression errors
-    become ``error_cls`` naming the file."""
-    name = os.fspath(path)
-    kind = _compression(name)
+def open_vectors_source(source: Any, error_cls: type[WordvecError] = VectorFormatError) -> Iterator[IO[bytes]]:
+    """A binary file object reading the decompressed content of ``source`` (a path, '-' for
+    standard input, or an already open binary file object, used as is); OS and decompression
+    errors become ``error_cls`` naming the file. See :func:`wordvec.text.files.open_input`."""
+    name = source_name(source)
     try:
-        opener = gzip.open if kind == ".gz" else bz2.open if kind == ".bz2" else open
-        with opener(name, "rb") as f:
-            yield f
-    except (OSError, EOFError, zlib.error) as exc:
+        if hasattr(source, "read"):
+            yield source
+        else:
+            with open_input(source) as f:
+                yield f
+    except (OSError, EOFError, zlib.error, lzma.LZMAError) as exc:
+        if isinstance(exc, WordvecError):
+            raise
         raise error_cls(_describe_os_error(name, exc)) from exc
 
 
-@contextlib.contextmanager
-def _whole_file(path: Any, error_cls: type[WordvecError]) -> Iterator[Any]:
-    """The whole content of ``path`` as a bytes-like object: memory-mapped when the file is not
-    compressed (reading a prefix of a huge file costs only that prefix), else decompressed bytes."""
-    name = os.fspath(path)
-    if _compression(name) is None:
-        try:
-            with open(name, "rb") as f:
-                if os.fstat(f.fileno()).st_size == 0:
-                    yield b""
-                    return
-                buf = mmap_module.mmap(f.fileno(), 0, access=mmap_module.ACCESS_READ)
-        except (OSError, ValueError) as exc:
-            raise error_cls(_describe_os_error(name, exc)) from exc
-        try:
-            yield buf
-        finally:
-            with contextlib.suppress(BufferError):  # arrays still viewing it (an error's traceback)
-                buf.close()
-    else:
-        with _reading(name, error_cls) as f:
-            data = f.read()
-        yield data
+def _mapped(f: IO[bytes]) -> Any:
+    """The content of ``f`` memory-mapped when it is a plain (uncompressed) regular file, else None."""
+    if not isinstance(f, io.BufferedReader) or not isinstance(getattr(f, "raw", None), io.FileIO):
+        return None
+    try:
+        st = os.fstat(f.fileno())
+    except (OSError, ValueError):
+        return None
+    if not stat.S_ISREG(st.st_mode):
+        return None
+    if st.st_size == 0:
+        return b""
+    return mmap_module.mmap(f.fileno(), 0, access=mmap_module.ACCESS_READ)
 
 
 def read_text(path: Any, error_cls: type[WordvecError], encoding: str = "utf8") -> str:
     """The text of a (possibly compressed) file; a decoding error names the line."""
-    name = os.fspath(path)
-    with _reading(name, error_cls) as f:
+    name = source_name(path)
+    with open_vectors_source(path, error_cls) as f:
         data = f.read()
     try:
         return data.decode(encoding)
@@ -164,19 +171,78 @@ def read_text(path: Any, error_cls: type[WordvecError], encoding: str = "utf8") 
         raise ParameterError(f"unknown encoding {encoding!r}") from exc
 
 
+class _Window:
+    """The bytes of a file addressed by absolute offset: all of a memory map, or a sliding window
+    over a stream, read on demand (so reading the first ``limit`` vectors of a compressed file
+    decompresses only what they need) and dropped once consumed."""
+
+    def __init__(self, mapped: Any = None, stream: IO[bytes] | None = None) -> None:
+        self.stream = stream
+        self.buf: Any = mapped if stream is None else bytearray()
+        self.base = 0
+        self.eof = stream is None
+
+    @property
+    def end(self) -> int:
+        return self.base + len(self.buf)
+
+    def size(self) -> int | None:
+        """The file's size if known (memory-mapped), else None."""
+        return len(self.buf) if self.stream is None else None
+
+    def fill(self, end: int) -> bool:
+        """Read until ``end`` bytes are available (or the end of the file); True if they are."""
+        while self.end < end and not self.eof:
+            data = self.stream.read(max(1 << 16, end - self.end))  # type: ignore[union-attr]
+            if not data:
+                self.eof = True
+            else:
+                self.buf += data
+        return self.end >= end
+
+    def find(self, sub: bytes, start: int, max_len: int = 1 << 62) -> int:
+        """Offset of ``sub`` at or after ``start`` and before ``start + max_len``, else -1."""
+        stop = start + max_len
+        pos = start
+        while True:
+            i = self.buf.find(sub, pos - self.base, min(stop, self.end) - self.base)
+            if i >= 0:
+                return self.base + i
+            if self.end >= stop or self.eof:
+                return -1
+            pos = max(start, self.end - len(sub) + 1)
+            self.fill(self.end + 1)
+
+    def __getitem__(self, key: slice) -> bytes:
+        return bytes(self.buf[key.start - self.base: key.stop - self.base])
+
+    def byte(self, i: int) -> int:
+        return self.buf[i - self.base]
+
+    def release(self, before: int) -> None:
+        """Forget the bytes before ``before`` (streams only; cheap when done in large steps)."""
+        if self.stream is not None and before - self.base >= _STREAM_BLOCK:
+            del self.buf[: before - self.base]
+            self.base = before
+
+
 # ---------------------------------------------------------------------------------- word2vec reading
 
 def detect_format(path: Any) -> str:
     """The format of a vector file from its content: 'native', 'model', 'text' or 'binary'.
 
     A JSON object is a native ``KeyedVectors.save`` file, a zip archive a ``Word2Vec.save``
-    model. Otherwise it is a word2vec file (plain, .gz or .bz2): 'text' when the line after the
+    model. Otherwise it is a word2vec file (plain or compressed): 'text' when the line after the
     ``"<n> <d>"`` header is a word followed by decimal numbers (how many is the reader's to
     check), else 'binary' (raw float32 bytes practically never read as decimal numbers). A file
     that is none of these is reported by the text reader.
     """
-    with _reading(path, VectorFormatError) as f:
-        head = f.read(1 << 16)
+    with open_vectors_source(path, VectorFormatError) as f:
+        return format_of(f.read(1 << 16))
+
+
+def format_of(head: bytes) -> str:
+    """:func:`detect_format` for the first 64 KiB of a file."""
     if head.lstrip()[:1] == b"{":
         return "native"
     if head[:4] == b"PK\x03\x04":
@@ -246,8 +312,14 @@ def _is_utf8(data: bytes) -> bool:
     return True
 
 
+def _values_part(line: bytes) -> bytes:
+    """What follows the word: decimal numbers in a text file, raw float32 bytes in a binary one
+    (a word itself may hold control bytes)."""
+    return line.partition(b" ")[2]
+
+
 def _binary_hint(line: bytes) -> str:
-    if _CONTROL_BYTES.search(line):
+    if _CONTROL_BYTES.search(_values_part(line)):
         return " (the line holds binary data: is this a binary file? pass binary=True)"
     return ""
 
@@ -309,74 +381,114 @@ def read_word2vec(
 ) -> tuple[list[str], np.ndarray]:
     """Read a C word2vec text or binary file -> (words, (n, d) float32 C-contiguous vectors).
 
-    ``limit`` reads only the first ``limit`` vectors (the rest of the file is not looked at).
-    ``no_header=True`` reads text files without the ``"n d"`` line (GloVe). ``unicode_errors``
-    is passed to ``bytes.decode`` for the words ('replace' loads files whose words the C tool cut
-    in the middle of a UTF-8 character). Malformed input raises VectorFormatError naming the
-    file and the line or byte offset.
+    ``path`` is a path (a plain file is memory-mapped; a compressed file, a FIFO or '-' for
+    standard input is streamed) or an open binary file object. ``limit`` reads only the first
+    ``limit`` vectors: the rest of the file is neither read nor decompressed. ``no_header=True``
+    reads text files without the ``"n d"`` line (GloVe). ``unicode_errors`` is passed to
+    ``bytes.decode`` for the words ('replace' loads files whose words the C tool cut in the
+    middle of a UTF-8 character). Malformed input raises VectorFormatError naming the file and
+    the line or byte offset.
     """
-    name = os.fspath(path)
+    name = source_name(path)
     limit = check_int("limit", limit, 1, allow_none=True)
-    if binary:
-        if no_header:
-            raise ParameterError("no_header=True works only with text files (binary=False)")
-        with _whole_file(name, VectorFormatError) as data:
-            return _read_binary(name, data, limit, unicode_errors, encoding)
-    return _read_text(name, limit, unicode_errors, encoding, no_header)
+    if binary and no_header:
+        raise ParameterError("no_header=True works only with text files (binary=False)")
+    with open_vectors_source(path) as f:
+        mapped = _mapped(f)
+        window = _Window(mapped=mapped) if mapped is not None else _Window(stream=f)
+        try:
+            if binary:
+                return _read_binary(name, window, limit, unicode_errors, encoding)
+            return _read_text(name, window, limit, unicode_errors, encoding, no_header)
+        finally:
+            if isinstance(mapped, mmap_module.mmap):
+                with contextlib.suppress(BufferError):  # arrays still viewing it (an error's traceback)
+                    mapped.close()
 
 
-def _read_binary(name: str, data: Any, limit: int | None, unicode_errors: str, encoding: str) -> tuple[list[str], np.ndarray]:
-    size = len(data)
-    if size == 0:
+def _read_binary(name: str, data: _Window, limit: int | None, unicode_errors: str, encoding: str) -> tuple[list[str], np.ndarray]:
+    data.fill(1024)
+    if data.end == 0:
         raise VectorFormatError(f"{name}: the file is empty")
-    _sniff_not_vectors(name, bytes(data[:1024]))
+    _sniff_not_vectors(name, data[0:min(1024, data.end)])
     end_header = data.find(b"\n", 0, 256)
     if end_header < 0:
         raise VectorFormatError(f"{name}: line 1: no header line '<n_words> <dimension>' (no newline in the first 256 bytes)")
-    n, d = _parse_header(name, bytes(data[:end_header]), binary=True)
+    n, d = _parse_header(name, data[0:end_header], binary=True)
     start = end_header + 1
     m = n if limit is None else min(n, limit)
     record = 4 * d
-    if m * (record + 2) > size - start:
+    size = data.size()
+    if size is not None and m * (record + 2) > size - start:
         raise VectorFormatError(
             f"{name}: the header declares {n} vectors of dimension {d} (at least {m * (record + 2)} bytes for "
             f"{m} of them) but only {size - start} bytes follow it: the file is truncated or the header is wrong"
         )
-    vectors = np.empty((m, d), dtype=np.float32)
+    # A stream's length is unknown: grow the matrix as vectors arrive, so a lying header allocates nothing.
+    vectors = np.empty((m if size is not None else min(m, 1 + _STREAM_BLOCK // record), d), dtype=np.float32)
     words: list[bytes] = []
     offsets: list[int] = []
     pos = start
+    buf, base, end = data.buf, data.base, data.end  # the window, re-read after it changes
     for i in range(m):
-        while pos < size and data[pos] == 10:  # the newline after the previous vector, if written
+        while True:  # skip the newline after the previous vector, if written
+            if pos >= end:
+                if not data.fill(pos + 1):
+                    break
+                buf, base, end = data.buf, data.base, data.end
+            if buf[pos - base] != 10:
+                break
             pos += 1
-        space = data.find(b" ", pos)
-        if space < 0 or space + 1 + record > size:
-            raise VectorFormatError(
-                f"{name}: byte offset {pos}: file ends inside vector {i + 1} of {n}: the file is truncated "
-                "or the header count is wrong"
-            )
-        word = bytes(data[pos:space])
+        space = buf.find(b" ", pos - base, (end if end < pos + _MAX_WORD_BYTES else pos + _MAX_WORD_BYTES) - base)
+        if space >= 0:
+            space += base
+        else:
+            space = data.find(b" ", pos, _MAX_WORD_BYTES)
+            if space < 0 and data.fill(pos + _MAX_WORD_BYTES):
+                raise VectorFormatError(
+                    f"{name}: byte offset {pos}: no space within {_MAX_WORD_BYTES} bytes at vector {i + 1} of {n}: "
+                    "a damaged file, or a text file (pass binary=False)?"
+                )
+            buf, base, end = data.buf, data.base, data.end
+        stop = space + 1 + record
+        if space < 0 or stop > end:
+            if space < 0 or not data.fill(stop):
+                raise VectorFormatError(
+                    f"{name}: byte offset {pos}: file ends inside vector {i + 1} of {n}: the file is truncated "
+                    "or the header count is wrong"
+                )
+            buf, base, end = data.buf, data.base, data.end
+        word = bytes(buf[pos - base: space - base])
         if not word or b"\n" in word:
             raise VectorFormatError(
                 f"{name}: byte offset {pos}: expected a word then a space at vector {i + 1} of {n}, found "
                 f"{word[:40]!r}: wrong dimension in the header, a damaged file, or a text file (pass binary=False)?"
             )
-        raw = bytes(data[space + 1: space + 1 + record])
+        raw = buf[space + 1 - base: stop - base]
         if i == 0 and set(raw) <= _TEXT_NUMBER_BYTES:
             raise VectorFormatError(
                 f"{name}: byte offset {space + 1}: the first vector is written as text, not binary: pass binary=False"
             )
+        if i == len(vectors):
+            vectors = np.concatenate([vectors, np.empty((min(m, 2 * i) - i, d), dtype=np.float32)])
         vectors[i] = np.frombuffer(raw, dtype="<f4")
         words.append(word)
         offsets.append(pos)
-        pos = space + 1 + record
+        pos = stop
+        if data.stream is not None and pos - base >= _STREAM_BLOCK:
+            data.release(pos)
+            buf, base, end = data.buf, data.base, data.end
+    vectors = vectors[:m]
     if limit is None:
-        rest = bytes(data[pos: pos + 64])
-        if rest.strip() or (len(data) - pos > 64 and bytes(data[pos:]).strip()):
-            raise VectorFormatError(
-                f"{name}: byte offset {pos}: more data after the {n} vectors the header declares "
-                "(the header count disagrees with the body)"
-            )
+        while data.fill(pos + 1):
+            rest = data[pos:data.end]
+            if rest.strip():
+                raise VectorFormatError(
+                    f"{name}: byte offset {pos + len(rest) - len(rest.lstrip())}: more data after the {n} vectors the "
+                    "header declares (the header count disagrees with the body)"
+                )
+            pos = data.end
+            data.release(pos)
 
     def where(i: int) -> str:
         return f"byte offset {offsets[i]}"
@@ -408,76 +520,130 @@ def _line_values(name: str, line: bytes, line_no: int, d: int, hint: str = "") -
         raise VectorFormatError(f"{name}: line {line_no}: {shown!r} is not a number{extra}") from None
 
 
-def _read_text(name: str, limit: int | None, unicode_errors: str, encoding: str, no_header: bool) -> tuple[list[str], np.ndarray]:
+def _line_end(name: str, data: _Window, pos: int, line_no: int) -> int:
+    """Offset of the newline ending the line at ``pos`` (-1: the file ends first); a line longer
+    than _MAX_LINE_BYTES is an error, so a stream without newlines is never read whole."""
+    nl = data.find(b"\n", pos, _MAX_LINE_BYTES)
+    if nl < 0 and data.fill(pos + _MAX_LINE_BYTES):
+        raise VectorFormatError(
+            f"{name}: line {line_no}: longer than {_MAX_LINE_BYTES >> 20} MiB: not a word2vec text file, or damaged"
+        )
+    return nl
+
+
+def _text_block_end(name: str, data: _Window, pos: int, line_no: int) -> int:
+    """End of the next block of whole lines from ``pos``: all of a memory map; about
+    _STREAM_BLOCK bytes of a stream, cut after a newline (or at the end of the file)."""
+    if data.stream is None:
+        return data.end
+    data.fill(pos + _STREAM_BLOCK)
+    if data.eof:
+        return data.end
+    cut = data.buf.rfind(b"\n", pos - data.base)
+    if cut >= 0:
+        return data.base + cut + 1
+    nl = _line_end(name, data, pos, line_no)  # a line longer than a block
+    return nl + 1 if nl >= 0 else data.end
+
+
+def _read_text(
+    name: str, data: _Window, limit: int | None, unicode_errors: str, encoding: str, no_header: bool
+) -> tuple[list[str], np.ndarray]:
     from . import textparse
 
-    with _whole_file(name, VectorFormatError) as data:
-        size = len(data)
-        if size == 0:
-            raise VectorFormatError(f"{name}: the file is empty")
-        _sniff_not_vectors(name, bytes(data[:1024]))
-        nl = data.find(b"\n")
-        first_line = bytes(data[: nl if nl >= 0 else size])
-        hint = ""
-        if no_header:
-            n = None
-            start, first = 0, 1
-            d = len(first_line.partition(b" ")[2].split())
-            if not first_line.strip():
-                raise VectorFormatError(f"{name}: line 1: empty line")
-            if d == 0:
-                _line_values(name, first_line, 1, 1)
-            if _HEADER.fullmatch(first_line):
-                hint = " (line 1 looks like a '<n_words> <dimension>' header: drop no_header=True?)"
-            want = -1 if limit is None else limit
-        else:
-            if not first_line.strip():
-                raise VectorFormatError(f"{name}: line 1: expected a header '<n_words> <dimension>', got an empty line")
-            n, d = _parse_header(name, first_line, binary=False)
-            start, first = (nl + 1 if nl >= 0 else size), 2
-            end = data.find(b"\n", start, start + 4096)
-            if _CONTROL_BYTES.search(bytes(data[start: end if end >= 0 else start + 4096])):
-                raise VectorFormatError(
-                    f"{name}: line 2: binary data in a text file: is this a binary word2vec file? pass binary=True"
-                )
-            want = -1 if limit is None else min(n, limit)
-        buf = np.frombuffer(data, dtype=np.uint8)
-        n_lines = textparse.count_lines(buf, start, want)
-        if n_lines * (2 * d) > size - start + n_lines:
-            # Not enough bytes for n_lines lines of d values: some line is bad; find it without allocating.
-            for j, line in enumerate(bytes(data[start:]).split(b"\n")):
-                _line_values(name, line, first + j, d, hint)
-        vectors = np.empty((n_lines, d), dtype=np.float32)
-        word_start = np.empty(n_lines, dtype=np.int64)
-        word_end = np.empty(n_lines, dtype=np.int64)
-        line_start = np.empty(n_lines, dtype=np.int64)
-        flags = np.empty(n_lines, dtype=np.uint8)
-        textparse.parse_lines(buf, start, n_lines, vectors, word_start, word_end, line_start, flags, textparse.POW10)
+    data.fill(4096)
+    if data.end == 0:
+        raise VectorFormatError(f"{name}: the file is empty")
+    _sniff_not_vectors(name, data[0:min(1024, data.end)])
+    nl = _line_end(name, data, 0, 1)
+    first_line = data[0: nl if nl >= 0 else data.end]
+    hint = ""
+    if no_header:
+        n = None
+        start, first = 0, 1
+        d = len(first_line.partition(b" ")[2].split())
+        if not first_line.strip():
+            raise VectorFormatError(f"{name}: line 1: empty line")
+        if d == 0:
+            _line_values(name, first_line, 1, 1)
+        if _HEADER.fullmatch(first_line):
+            hint = " (line 1 looks like a '<n_words> <dimension>' header: drop no_header=True?)"
+        want = -1 if limit is None else limit
+    else:
+        if not first_line.strip():
+            raise VectorFormatError(f"{name}: line 1: expected a header '<n_words> <dimension>', got an empty line")
+        n, d = _parse_header(name, first_line, binary=False)
+        start, first = (nl + 1 if nl >= 0 else data.end), 2
+        data.fill(start + 4096)
+        end = data.find(b"\n", start, 4096)
+        if _CONTROL_BYTES.search(_values_part(data[start: end if end >= 0 else min(start + 4096, data.end)])):
+            raise VectorFormatError(
+                f"{name}: line 2: binary data in a text file: is this a binary word2vec file? pass binary=True"
+            )
+        want = -1 if limit is None else min(n, limit)
+    data.fill(start + 4096)
+    body_hint = _binary_hint(data[start: min(start + 4096, data.end)].split(b"\n", 1)[0])
+    parts: list[np.ndarray] = []
+    words: list[bytes] = []
+    total = 0  # vectors read
+    line_no = first  # of the block's first line
+    blank_from = None  # first line of a run of blank lines not yet followed by a vector
+    pos = start
+    while want != 0:
+        block_end = _text_block_end(name, data, pos, line_no)
+        if block_end <= pos:
+            break
+        buf = np.frombuffer(data.buf, dtype=np.uint8)[pos - data.base: block_end - data.base]
+        k = textparse.count_lines(buf, 0, want)
+        if k * (2 * d) > len(buf) + k:
+            # Not enough bytes for k lines of d values: some line is bad; find it without allocating.
+            for j, line in enumerate(bytes(buf).split(b"\n")):
+                _line_values(name, line, line_no + j, d, hint)
+        vectors = np.empty((k, d), dtype=np.float32)
+        word_start = np.empty(k, dtype=np.int64)
+        word_end = np.empty(k, dtype=np.int64)
+        line_start = np.empty(k, dtype=np.int64)
+        flags = np.empty(k, dtype=np.uint8)
+        textparse.parse_lines(buf, 0, k, vectors, word_start, word_end, line_start, flags, textparse.POW10)
         del buf
-        while n_lines and flags[n_lines - 1] == textparse.LINE_BLANK:
-            n_lines -= 1
-        if n is not None:
-            m = n if limit is None else min(n, limit)
-            hint = _binary_hint(bytes(data[start: start + 4096]))
-            if n_lines < m:
-                raise VectorFormatError(
-                    f"{name}: the header declares {n} vectors but the file ends after {n_lines} "
-                    f"(at line {n_lines + 1}): the file is truncated or the header count is wrong{hint}"
-                )
-            if n_lines > n:
-                raise VectorFormatError(
-                    f"{name}: line {n + 2}: more vectors than the {n} the header declares "
-                    f"(the header count disagrees with the body){hint}"
-                )
-        elif n_lines == 0:
-            raise VectorFormatError(f"{name}: the file is empty")
-        vectors = vectors[:n_lines]
-        for j in np.flatnonzero(flags[:n_lines]).tolist():
-            end = data.find(b"\n", int(line_start[j]))
-            line = bytes(data[int(line_start[j]): end if end >= 0 else size])
+        t = k
+        while t and flags[t - 1] == textparse.LINE_BLANK:
+            t -= 1
+        if t and blank_from is not None:
+            raise VectorFormatError(f"{name}: line {blank_from}: empty line")
+        if t < k and blank_from is None:
+            blank_from = line_no + t
+        for j in np.flatnonzero(flags[:t]).tolist():
+            s = pos + int(line_start[j])
+            e = data.find(b"\n", s, block_end - s)
+            line = data[s: e if e >= 0 else block_end]
             with np.errstate(over="ignore"):
-                vectors[j] = np.asarray(_line_values(name, line, first + j, d, hint), dtype=np.float64)
-        words = [bytes(data[s:e]) for s, e in zip(word_start[:n_lines].tolist(), word_end[:n_lines].tolist())]
+                vectors[j] = np.asarray(_line_values(name, line, line_no + j, d, hint), dtype=np.float64)
+        words += [data[pos + s: pos + e] for s, e in zip(word_start[:t].tolist(), word_end[:t].tolist())]
+        parts.append(vectors[:t])
+        total += t
+        if n is not None and limit is None and total > n:
+            raise VectorFormatError(
+                f"{name}: line {n + 2}: more vectors than the {n} the header declares "
+                f"(the header count disagrees with the body){body_hint}"
+            )
+        line_no += k
+        if want > 0:
+            want -= k
+        pos = block_end
+        data.release(pos)
+        if data.stream is None:
+            break
+    if n is not None:
+        m = n if limit is None else min(n, limit)
+        if total < m:
+            raise VectorFormatError(
+                f"{name}: the header declares {n} vectors but the file ends after {total} "
+                f"(at line {total + 1}): the file is truncated or the header count is wrong{body_hint}"
+            )
+    elif total == 0:
+        raise VectorFormatError(f"{name}: the file is empty")
+    vectors = parts[0] if len(parts) == 1 else np.concatenate(parts) if parts else np.empty((0, d), np.float32)
 
     def where(i: int) -> str:
         return f"line {first + i}"
@@ -490,12 +656,12 @@ def _read_text(name: str, limit: int | None, unicode_errors: str, encoding: str,
 # ---------------------------------------------------------------------------------- word2vec writing
 
 @contextlib.contextmanager
-def _writing(path: Any) -> Iterator[IO[bytes]]:
+def _writing(path: Any, force: bool | None = None) -> Iterator[IO[bytes]]:
     """Atomically write ``path``, compressing for .gz / .bz2 names."""
     name = os.fspath(path)
     suffix = Path(name).suffix.lower()
     try:
-        with atomic_write(name, "wb") as raw:
+        with atomic_write(name, "wb", force=force) as raw:
             if suffix == ".gz":
                 with gzip.GzipFile(filename="", mode="wb", fileobj=raw, mtime=0) as f:
                     yield f
@@ -504,6 +670,8 @@ def _writing(path: Any) -> Iterator[IO[bytes]]:
                     yield f
             else:
                 yield raw
+    except WordvecError:
+        raise
     except OSError as exc:
         raise VectorFormatError(f"{name}: cannot write ({exc.strerror or exc})") from exc
 
@@ -516,7 +684,7 @@ def _encode_words(name: str, keys: Sequence[Any]) -> list[bytes]:
         if not key or _FORBIDDEN_IN_WORD.search(key):
             raise VectorFormatError(
                 f"{name}: cannot write the word {key!r} in the word2vec format: a word must be non-empty and hold no "
-                "space, tab or newline (readers split on them)"
+                "whitespace (space, tab, newline, CR, VT or FF: readers split words there)"
             )
         out.append(key.encode("utf8"))
     return out
@@ -539,12 +707,14 @@ def _binary_chunks(words: list[bytes], vectors: np.ndarray) -> Iterator[bytes]:
 
 
 def write_word2vec(
-    path: Any, keys: Sequence[str], vectors: np.ndarray, binary: bool = False, write_header: bool = True
+    path: Any, keys: Sequence[str], vectors: np.ndarray, binary: bool = False, write_header: bool = True,
+    force: bool | None = None,
 ) -> None:
     """Write words and their (n, d) vectors in the C word2vec text or binary format, atomically.
 
     ``write_header=False`` (text only) writes GloVe-style files. Words that the format cannot
-    hold and non-finite values raise VectorFormatError before anything is written.
+    hold and non-finite values raise VectorFormatError before anything is written. ``force``
+    replaces a read-only file (see :mod:`wordvec.formats.outputs`).
     """
     name = os.fspath(path)
     vectors = np.asarray(vectors)
@@ -558,24 +728,24 @@ def write_word2vec(
         bad = keys[int(np.flatnonzero(~finite)[0])]
         raise VectorFormatError(f"{name}: cannot write the vector of {bad!r}: it holds a non-finite value")
     chunks = _binary_chunks if binary else _text_chunks
-    with _writing(name) as f:
+    with _writing(name, force) as f:
         if write_header:
             f.write(f"{len(words)} {vectors.shape[1]}\n".encode("ascii"))
         for chunk in chunks(words, vectors):
             f.write(chunk)
 
 
-def write_vocab(path: Any, keys: Sequence[str], counts: Sequence[int]) -> None:
+def write_vocab(path: Any, keys: Sequence[str], counts: Sequence[int], force: bool | None = None) -> None:
     """Write ``word count`` lines (the C tool's ``-save-vocab`` file), atomically."""
     words = _encode_words(os.fspath(path), keys)
-    with _writing(path) as f:
+    with _writing(path, force) as f:
         f.write(b"".join(w + b" %d\n" % int(c) for w, c in zip(words, counts)))
 
 
 def read_vocab(path: Any, unicode_errors: str = "strict") -> dict[str, int]:
     """Read a ``word count`` file -> {word: count}; a malformed line raises naming it."""
     name = os.fspath(path)
-    with _reading(name, VectorFormatError) as f:
+    with open_vectors_source(name, VectorFormatError) as f:
         data = f.read()
     counts: dict[str, int] = {}
     for line_no, line in enumerate(data.split(b"\n"), 1):
@@ -613,9 +783,10 @@ class _HashingWriter:
         return self._f.write(view)
 
 
-def save_native(path: Any, kv: Any) -> None:
+def save_native(path: Any, kv: Any, force: bool | None = None) -> None:
     """Write ``kv`` as ``path`` (JSON metadata) + ``path.vectors.npy`` (the matrix); see the module
-    docstring for the layout. Both files are written atomically, the matrix first."""
+    docstring for the layout. Both files are written atomically, the matrix first; ``force``
+    replaces read-only files (see :mod:`wordvec.formats.outputs`)."""
     keys = list(kv.index_to_key)
     for i, key in enumerate(keys):
         if not isinstance(key, str):
@@ -625,8 +796,12 @@ def save_native(path: Any, kv: Any) -> None:
         raise ParameterError(f"cannot save: vectors of shape {vectors.shape} for {len(keys)} keys")
     counts = kv.expandos.get("count")
     npy = _native_vectors_path(path)
+    check_outputs({"vectors file": path, "matrix file": npy}, force=force)
+    if not np.isfinite(vectors).all():
+        bad = keys[int(np.flatnonzero(~np.isfinite(vectors).all(axis=1))[0])]
+        raise ModelFileError(f"{os.fspath(path)}: cannot save the vector of {bad!r}: it holds a non-finite value")
     try:
-        with atomic_write(npy, "wb") as f:
+        with atomic_write(npy, "wb", force=force) as f:
             hashing = _HashingWriter(f)
             np.lib.format.write_array(hashing, vectors, allow_pickle=False)
         meta = {
@@ -640,8 +815,10 @@ def save_native(path: Any, kv: Any) -> None:
             "vectors_sha256": hashing.sha256.hexdigest(),
             "vectors_bytes": hashing.size,
         }
-        with atomic_write(path, "w") as f:
+        with atomic_write(path, "w", force=force) as f:
             json.dump(meta, f, ensure_ascii=False, allow_nan=False)
+    except WordvecError:
+        raise
     except OSError as exc:
         raise ModelFileError(f"{os.fspath(path)}: cannot write ({exc.strerror or exc})") from exc
 
@@ -767,6 +944,11 @@ def load_native(path: Any, mmap: str | None = None) -> tuple[list[str], np.ndarr
         raise ModelFileError(f"{npy}: cannot read the matrix ({exc})") from exc
     if vectors.dtype != np.dtype(dtype) or vectors.shape != shape or not vectors.flags.c_contiguous:
         raise ModelFileError(f"{npy}: the matrix does not match its metadata")  # pragma: no cover
+    if mmap is None:
+        finite = np.isfinite(vectors).all(axis=1)
+        if not finite.all():
+            i = int(np.flatnonzero(~finite)[0])
+            raise ModelFileError(f"{npy}: the vector of {keys[i]!r} holds a non-finite value (nan or inf)")
     return keys, vectors, None if counts is None else np.asarray(counts, dtype=np.int64)
 
 

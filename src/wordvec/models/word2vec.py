@@ -26,7 +26,9 @@ from typing import Any, Iterable, Sequence
 import numpy as np
 
 from ..errors import CorpusError, ModelFileError, ParameterError
-from ..formats.modelfile import load_model_file, save_model_file
+from ..formats.modelfile import load_model_arrays, load_model_meta, save_model_file
+from ..memory import check_fits, weights_bytes
+from ..text.fingerprint import corpus_fingerprint, fingerprint_difference
 from ..text.corpus import TextBlocks, count_sentences, count_text
 from ..text.vocab import VocabCounter, Vocabulary
 from ..train import builtins as _engines  # noqa: F401 - registers the engines
@@ -215,21 +217,10 @@ class Word2Vec:
                 raise ParameterError(f"callback {cb!r} has none of {'/'.join(CALLBACK_EVENTS)}", "callbacks")
 
     def check_memory(self, n_words: int) -> None:
-        """Refuse, before allocating, weight matrices that cannot fit in this machine's memory."""
-        matrices = 1 + bool(self.negative) + bool(self.hs) + bool(self.softmax)
-        need = matrices * n_words * self.vector_size * 4
-        if self.softmax:
-            need += SOFTMAX_BATCH_ROWS * n_words * 4 + n_words * self.vector_size * 4
-        try:
-            avail = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
-        except (ValueError, OSError, AttributeError):  # pragma: no cover
-            return
-        if need > 0.8 * avail:
-            raise ParameterError(
-                f"vector_size={self.vector_size} with {n_words} words needs {need / 2**30:,.1f} GiB for the "
-                f"weight matrices, more than this machine's {avail / 2**30:.1f} GiB; lower vector_size or the vocabulary",
-                "vector_size",
-            )
+        """Refuse, before allocating, weight matrices that do not fit in the memory this process
+        may use (the machine's, ``ulimit -v``, the cgroup limit: :mod:`wordvec.memory`)."""
+        need = weights_bytes(n_words, self.vector_size, self.negative, self.hs, self.softmax, SOFTMAX_BATCH_ROWS)
+        check_fits(need, f"vector_size={self.vector_size} with {n_words} words", param="vector_size")
 
     # ------------------------------------------------------------------ vocabulary
     def build_vocab(
@@ -342,6 +333,7 @@ class Word2Vec:
         state = RunState(
             epochs=epochs, alpha0=start_alpha, alpha1=end_alpha,
             corpus_file=None if corpus_file is None else str(Path(corpus_file).resolve()),
+            corpus_fingerprint=None if corpus_file is None else _fingerprint(corpus_file),
         )
         return self._run(corpus_iterable, corpus_file, state, callbacks, progress, checkpoint, begin=True)
 
@@ -352,17 +344,39 @@ class Word2Vec:
         callbacks: Sequence[Any] | None = None,
         progress: bool | None = None,
         checkpoint: str | os.PathLike | None = None,
+        allow_changed_corpus: bool = False,
     ) -> tuple[int, int]:
         """Continue an interrupted ``train`` (from a checkpoint loaded with :meth:`load`) over the
         same corpus; with ``workers=1`` the result is bit-identical to an uninterrupted run.
-        ``corpus_file`` defaults to the file the run was started with."""
+        ``corpus_file`` defaults to the file the run was started with.
+
+        The run recorded its corpus file's fingerprint (:mod:`wordvec.text.fingerprint`: size,
+        modification time, hashes of the first and last MiB). A corpus that differs is refused
+        with CorpusError saying how, unless ``allow_changed_corpus``; the modification time counts
+        only for the very file the run started with (a copy or a re-piped standard input has a
+        new one). The corpus given becomes the one a later checkpoint resumes from."""
         state = self.pending_run
         if state is None:
             raise ParameterError("nothing to resume: this model has no interrupted training run")
+        allow_changed_corpus = check_bool("allow_changed_corpus", allow_changed_corpus)
         if corpus_iterable is None and corpus_file is None:
             corpus_file = state.corpus_file
             if corpus_file is None:
                 raise ParameterError("the interrupted run trained on sentences: pass the same corpus_iterable to resume")
+        if corpus_file is not None and state.corpus_fingerprint is not None:
+            same_path = state.corpus_file == str(Path(corpus_file).resolve())
+            diff = fingerprint_difference(state.corpus_fingerprint, corpus_file, check_mtime=same_path)
+            if diff is not None and not allow_changed_corpus:
+                raise CorpusError(
+                    f"the corpus '{corpus_file}' is not the one the interrupted run started with: {diff}; resuming over "
+                    "another text would not continue that run (allow_changed_corpus=True, --allow-changed-corpus on "
+                    "the command line, insists)"
+                )
+            if diff is not None:
+                logger.warning("resuming over a changed corpus '%s' (%s), as asked", corpus_file, diff)
+        if corpus_file is not None:
+            state.corpus_file = str(Path(corpus_file).resolve())
+            state.corpus_fingerprint = _fingerprint(corpus_file)
         return self._run(corpus_iterable, corpus_file, state, callbacks, progress, checkpoint, begin=False)
 
     def _run(self, corpus_iterable, corpus_file, state, callbacks, progress, checkpoint, begin) -> tuple[int, int]:
@@ -385,10 +399,11 @@ class Word2Vec:
         return self.running_training_loss
 
     # ------------------------------------------------------------------ persistence
-    def save(self, path: str | os.PathLike) -> None:
+    def save(self, path: str | os.PathLike, force: bool | None = None) -> None:
         """Save the full model (resumable) as an uncompressed .npz archive: the weight matrices,
         the RNG states and a JSON header with the parameters, vocabulary and history.
-        Loading it never unpickles anything."""
+        Loading it never unpickles anything. ``force`` replaces a read-only file (see
+        :mod:`wordvec.formats.outputs`)."""
         if self.vocab is None:
             raise ParameterError("cannot save a model without a vocabulary")
         meta = {
@@ -404,34 +419,33 @@ class Word2Vec:
             "counts": self.vocab.counts, "w_in": self.wv.vectors, "syn1neg": self.syn1neg, "syn1": self.syn1,
             "syn1_softmax": self.syn1_softmax, "rng": self.rng_states,
         }
-        save_model_file(path, meta, arrays)
+        save_model_file(path, meta, arrays, force=force)
 
     @classmethod
     def load(cls, path: str | os.PathLike) -> "Word2Vec":
         """Load a model written by :meth:`save`; a truncated or altered file raises ModelFileError."""
-        meta, arrays = load_model_file(path)
+        meta = load_model_meta(path)
         path = Path(path)
         try:
             params = {k: meta["params"][k] for k in cls.PARAMS}
             model = cls(**params)
             words = meta["words"]
+            if not isinstance(words, list) or not all(isinstance(w, str) for w in words) or len(set(words)) != len(words):
+                raise ValueError("the vocabulary is not a list of distinct strings")
             n, d = len(words), model.vector_size
-            expect = {
+            expect = {  # only these members are read, each checked before its data (formats.npz)
                 "counts": ((n,), np.int64),
                 "w_in": ((n, d), np.float32),
                 "syn1neg": ((n if model.negative else 0, d), np.float32),
                 "syn1": ((n - 1 if model.hs else 0, d), np.float32),
                 "syn1_softmax": ((n if model.softmax else 0, d), np.float32),
+                "rng": ((None, 1), np.uint64),
             }
-            for name, (shape, dtype) in expect.items():
-                a = arrays[name]
-                if a.shape != shape or a.dtype != dtype:
-                    raise ValueError(f"array {name} has shape {a.shape} {a.dtype}, expected {shape} {np.dtype(dtype)}")
-            if not isinstance(words, list) or not all(isinstance(w, str) for w in words) or len(set(words)) != n:
-                raise ValueError("the vocabulary is not a list of distinct strings")
+        except (KeyError, ValueError, TypeError, ParameterError) as e:
+            raise ModelFileError(f"'{path}' is not a valid wordvec model file: {e}") from None
+        arrays = load_model_arrays(path, expect)
+        try:
             rng = arrays["rng"]
-            if rng.dtype != np.uint64 or rng.ndim != 2 or rng.shape[1] != 1:
-                raise ValueError("bad RNG state array")
             history = meta["loss_history"]
             if not isinstance(history, list) or not all(isinstance(x, (int, float)) and not isinstance(x, bool) for x in history):
                 raise ValueError("loss_history is not a list of numbers")
@@ -461,3 +475,11 @@ class Word2Vec:
         mode = "sg" if self.sg else "cbow"
         obj = "softmax" if self.softmax else "+".join(x for x, on in (("hs", self.hs), (f"ns{self.negative}", self.negative)) if on)
         return f"Word2Vec<vocab={n}, vector_size={self.vector_size}, {mode}, {obj}, window={self.window}>"
+
+
+def _fingerprint(corpus_file: str | os.PathLike) -> dict | None:
+    """The corpus file's fingerprint, None when it cannot be read (the corpus reader reports that)."""
+    try:
+        return corpus_fingerprint(corpus_file)
+    except OSError:
+        return None

@@ -6,7 +6,8 @@ number of tokens read (in vocabulary or not). Words missing from the vocabulary 
 sentences are cut every ``max_sentence_length`` tokens read (gensim's LineSentence rule), so a
 text8-style file of one 100M-character line trains in bounded memory.
 
-Text files (plain, gzip or bzip2, detected from their first bytes) are read in binary blocks cut
+Text files (plain, gzip, bzip2 or xz, told by content; UTF-16/32 with a byte-order mark decoded;
+see :func:`open_corpus`) are read in binary blocks cut
 at a newline (or, in a line longer than the block, at the last whitespace); tokens are runs of
 bytes other than ASCII whitespace (space, \\t, \\n, \\v, \\f, \\r: so Windows line endings work).
 Bytes that are not valid UTF-8 are replaced by U+FFFD and counted. Counting the vocabulary and
@@ -15,10 +16,10 @@ worker threads without the GIL.
 """
 from __future__ import annotations
 
-import bz2
-import gzip
 import io
 import itertools
+import logging
+import lzma
 import os
 import zlib
 from collections import Counter
@@ -29,34 +30,53 @@ import numba
 import numpy as np
 
 from ..errors import CorpusError
+from ..memory import COUNTING_HINT, check_fits, counting_bytes
 from ..pool import WorkerPool
+from .files import TextEncodingError, is_regular_file, open_text_input
 from .tokens import build_hash_table, is_space, last_boundary, lookup
 from .vocab import VocabCounter
+
+logger = logging.getLogger(__name__)
 
 BLOCK_BYTES = 1 << 18
 MAX_TOKEN_BYTES = 1 << 24
 
 
-def open_corpus(path: str | os.PathLike) -> BinaryIO:
-    """Open a corpus file for binary reading, decompressing gzip or bzip2 transparently."""
+def open_corpus(path: str | os.PathLike, report: bool = False) -> BinaryIO:
+    """Open a corpus file as UTF-8 bytes through the one input opener
+    (:func:`wordvec.text.files.open_text_input`): gzip, bzip2 or xz told by content and
+    decompressed, UTF-16/32 with a byte-order mark decoded, a UTF-8 mark skipped (with
+    ``report``, a warning says so); NUL-heavy text, pipes and devices are refused. Every error is
+    a CorpusError naming the file."""
+    return _open_corpus(path, report)[0]
+
+
+def _open_corpus(path: str | os.PathLike, report: bool = False) -> tuple[BinaryIO, bool]:
     p = Path(path)
     if not p.exists():
         raise CorpusError(f"corpus file '{p}' does not exist")
     if p.is_dir():
         raise CorpusError(f"corpus path '{p}' is a directory, not a file")
+    if not is_regular_file(p):
+        raise CorpusError(
+            f"corpus file '{p}' is a pipe or a device: training reads the corpus once per epoch; save it to a "
+            "file first (wordvec train reads '-' and pipes itself)"
+        )
     try:
-        f = open(p, "rb")
+        f, note, verbatim = open_text_input(p)
     except PermissionError:
         raise CorpusError(f"corpus file '{p}' is not readable (permission denied)") from None
+    except TextEncodingError as e:
+        raise CorpusError(f"corpus file '{p}': {e}") from None
+    except (EOFError, zlib.error, lzma.LZMAError) as e:
+        raise CorpusError(f"corpus file '{p}' is truncated or corrupt: {e}") from None
     except OSError as e:
+        if "invalid data stream" in str(e).lower() or "gzip" in str(e).lower():
+            raise CorpusError(f"corpus file '{p}' is truncated or corrupt: {e}") from None
         raise CorpusError(f"cannot open corpus file '{p}': {e.strerror or e}") from None
-    magic = f.read(3)
-    f.seek(0)
-    if magic[:2] == b"\x1f\x8b":
-        return gzip.GzipFile(fileobj=f, mode="rb")  # type: ignore[return-value]
-    if magic == b"BZh":
-        return bz2.BZ2File(f, mode="rb")  # type: ignore[return-value]
-    return f
+    if report and note:
+        logger.warning("%s: %s", p, note)
+    return f, verbatim
 
 
 class TextBlocks:
@@ -69,8 +89,8 @@ class TextBlocks:
         self.path = Path(path)
         self.block_bytes = block_bytes
         self.invalid_bytes = 0
-        with open_corpus(self.path):
-            pass
+        f, self.verbatim = _open_corpus(self.path, report=True)  # verbatim: byte offsets are the file's
+        f.close()
 
     def __iter__(self) -> Iterator[bytes]:
         return self.blocks()
@@ -88,7 +108,7 @@ class TextBlocks:
             while True:
                 try:
                     data = f.read(self.block_bytes)
-                except (EOFError, OSError, zlib.error) as e:
+                except (EOFError, OSError, zlib.error, lzma.LZMAError) as e:
                     raise CorpusError(f"corpus file '{self.path}' is truncated or corrupt: {e}") from None
                 if not data:
                     return
@@ -205,8 +225,14 @@ class _WordTable:
         return {raw[o[i] : o[i + 1]].decode("utf-8"): c[i] for i in np.argsort(self.first[: self.n], kind="stable").tolist()}
 
     def _grow(self, words: int, n_bytes: int) -> None:
-        """Make room for ``words`` more words of ``n_bytes`` bytes in all."""
+        """Make room for ``words`` more words of ``n_bytes`` bytes in all, if the memory budget
+        (:mod:`wordvec.memory`) allows the larger table and the counts it will become."""
         need_words = self.n + words + 1
+        if need_words > self.count.shape[0] or int(self.offsets[self.n]) + n_bytes > self.word_bytes.shape[0]:
+            size = max(2 * self.count.shape[0], need_words)
+            text = max(2 * self.word_bytes.shape[0], int(self.offsets[self.n]) + n_bytes)
+            check_fits(counting_bytes(size, text), f"counting the vocabulary ({need_words:,} distinct words so far)",
+                       COUNTING_HINT, param="max_vocab_size")
         if need_words > self.count.shape[0]:
             size = max(2 * self.count.shape[0], need_words)
             self.offsets = _resized(self.offsets, size + 1)

@@ -8,11 +8,10 @@ the blocks ``i`` with ``i % world == rank``. Blocks are cut by :meth:`TextBlocks
 """
 from __future__ import annotations
 
-import io
 import os
 from typing import Any, Iterator
 
-from .corpus import BLOCK_BYTES, TextBlocks, open_corpus
+from .corpus import BLOCK_BYTES, TextBlocks
 from .tokens import WHITESPACE
 
 #: Bytes scanned for a line start before falling back to a whitespace boundary.
@@ -53,8 +52,7 @@ class ShardBlocks(TextBlocks):
     def __init__(self, path: str | os.PathLike, rank: int, world: int, block_bytes: int = BLOCK_BYTES) -> None:
         super().__init__(path, block_bytes)
         self.rank, self.world = rank, world
-        with open_corpus(self.path) as f:
-            self.compressed = not isinstance(f, io.BufferedReader)
+        self.compressed = not self.verbatim  # compressed or decoded: blocks are dealt out, not byte ranges
         self.range = None if self.compressed else shard_range(self.path, rank, world)
         self.bytes_read = 0
 

@@ -24,7 +24,7 @@ from typing import Iterable, Mapping
 import numba
 import numpy as np
 
-from ..errors import CorpusError
+from ..errors import CorpusError, ParameterError
 from .tokens import build_hash_table
 
 logger = logging.getLogger(__name__)
@@ -64,7 +64,12 @@ class Vocabulary:
         raw_word_count: int | None = None,
         n_sentences: int = 0,
     ) -> "Vocabulary":
-        """Keep words with count >= min_count (raised so that at most max_final_vocab remain)."""
+        """Keep words with count >= min_count, raised so that at most max_final_vocab remain.
+
+        As gensim, the threshold rises above the count of the (max_final_vocab + 1)-th most
+        frequent word, so words that tie there are all dropped: never more than max_final_vocab
+        words, possibly fewer. When that leaves none (the most frequent words tie), ParameterError
+        blames max_final_vocab and says how large it must be."""
         words = list(counter.keys())
         counts = np.fromiter(counter.values(), dtype=np.int64, count=len(words))
         if raw_word_count is None:
@@ -73,6 +78,14 @@ class Vocabulary:
             ranked = np.sort(counts)[::-1]
             min_count = max(min_count, int(ranked[max_final_vocab]) + 1)
             logger.info("max_final_vocab=%d raised min_count to %d", max_final_vocab, min_count)
+            if not np.any(counts >= min_count):
+                tied = int(np.count_nonzero(counts >= ranked[max_final_vocab]))
+                raise ParameterError(
+                    f"max_final_vocab={max_final_vocab} keeps no word: the {tied:,} most frequent words all occur "
+                    f"{int(ranked[max_final_vocab]):,} times and keeping only some of them would be arbitrary "
+                    f"(gensim's rule); raise max_final_vocab to at least {tied:,} or leave it unset",
+                    "max_final_vocab",
+                )
         keep = np.flatnonzero(counts >= min_count)
         order = keep[np.argsort(-counts[keep], kind="stable")]
         return cls(

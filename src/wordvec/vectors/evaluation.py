@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import itertools
 import logging
+import math
 import os
 from dataclasses import dataclass, field
 from typing import Any
@@ -211,7 +212,9 @@ def evaluate_word_pairs(
     ``pearson`` and ``spearman`` are scipy's results ((statistic, pvalue) pairs); ``oov_ratio``
     is the percentage of pairs with an unknown word (of all pairs, or of the scored ones when
     ``dummy4unknown``, whose unknown pairs are scored 0 — gensim's definitions). Lines starting
-    with ``#`` and lines that are not ``w1 <delimiter> w2 <delimiter> number`` are skipped.
+    with ``#`` and lines that are not ``w1 <delimiter> w2 <delimiter> number`` are skipped; a
+    score of nan or inf is refused. With fewer than two pairs to score, the correlations are
+    undefined: both are ``(nan, nan)`` (and a warning says why).
     """
     restrict = check_int("restrict_vocab", restrict_vocab, 1, allow_none=True)
     path = os.fspath(resources.datapath(resources.WORDSIM353) if pairs is None else pairs)
@@ -232,6 +235,8 @@ def evaluate_word_pairs(
         except ValueError:
             logger.info("Skipping invalid line #%d in %s", line_no, path)
             continue
+        if not math.isfinite(score):
+            raise EvaluationFileError(f"{path}: line {line_no + 1}: the score {fields[2].strip()!r} is not a finite number")
         if a not in ok_vocab or b not in ok_vocab:
             oov += 1
             if dummy4unknown:
@@ -240,11 +245,15 @@ def evaluate_word_pairs(
             continue
         gold.append(score)
         rows.append((ok_vocab[a], ok_vocab[b]))
-    if not gold:
+    if not gold and not oov:
         raise EvaluationFileError(
-            f"{path}: no usable word pairs: the lines are not 'w1{delimiter!r}w2{delimiter!r}score' "
-            f"or every pair has a word outside the vocabulary"
+            f"{path}: no usable word pairs: no line is 'w1{delimiter!r}w2{delimiter!r}score'"
         )
+    oov_ratio = oov / (len(gold) if dummy4unknown else len(gold) + oov) * 100  # gensim's rounding
+    if len(gold) < 2:
+        logger.warning("%s: %d pair(s) of known words: correlations need at least 2, reported as nan", path, len(gold))
+        undefined = (math.nan, math.nan)
+        return undefined, undefined, oov_ratio
     idx = np.asarray(rows, dtype=np.intp)
     known = idx[:, 0] >= 0
     normed = kv.get_normed_vectors()
@@ -252,7 +261,6 @@ def evaluate_word_pairs(
     model[known] = np.einsum("ij,ij->i", normed[idx[known, 0]], normed[idx[known, 1]])
     spearman = stats.spearmanr(gold, model)
     pearson = stats.pearsonr(gold, model)
-    oov_ratio = oov / (len(gold) if dummy4unknown else len(gold) + oov) * 100  # gensim's rounding
     logger.info("Pearson correlation coefficient against %s: %.4f", path, pearson[0])
     logger.info("Spearman rank-order correlation coefficient against %s: %.4f", path, spearman[0])
     logger.info("Pairs with unknown words ratio: %.1f%% (%i)", oov_ratio, oov)

@@ -14,13 +14,14 @@ object, so any number of threads may query one instance at the same time.
 from __future__ import annotations
 
 import logging
+import os
 import threading
 from numbers import Integral
 from typing import Any, Iterable, Sequence
 
 import numpy as np
 
-from ..errors import ParameterError, UnknownWordError
+from ..errors import ParameterError, UnknownWordError, VectorFormatError
 from ..validation import check_int
 
 logger = logging.getLogger(__name__)
@@ -156,32 +157,35 @@ class KeyedVectors:
         Computed in float64 (no overflow for huge values), stored as float32. Zero rows keep a zero unit vector (their cosine with anything is 0, not NaN).
         """
         with self._lock:
-            if self._normed is not None and not force:
-                return
-            vectors = self._vectors
-            norms = np.sqrt(np.einsum("ij,ij->i", vectors, vectors, dtype=np.float64))
-            safe = np.where(norms > 0, norms, 1)
-            normed = np.empty(vectors.shape, dtype=np.float32)
-            for start in range(0, len(vectors), _NORM_CHUNK_ROWS):  # float64 per chunk, not per matrix
-                stop = start + _NORM_CHUNK_ROWS
-                normed[start:stop] = vectors[start:stop] / safe[start:stop, None]
-            normed.setflags(write=False)
-            norms = norms.astype(vectors.dtype)
-            self._norms = norms
-            self._normed = normed
+            if self._normed is None or force:
+                self._compute_norms()
+
+    def _compute_norms(self) -> np.ndarray:
+        """Fill ``_norms`` and ``_normed`` from ``_vectors``; the caller holds the lock."""
+        vectors = self._vectors
+        norms = np.sqrt(np.einsum("ij,ij->i", vectors, vectors, dtype=np.float64))
+        safe = np.where(norms > 0, norms, 1)
+        normed = np.empty(vectors.shape, dtype=np.float32)
+        for start in range(0, len(vectors), _NORM_CHUNK_ROWS):  # float64 per chunk, not per matrix
+            stop = start + _NORM_CHUNK_ROWS
+            normed[start:stop] = vectors[start:stop] / safe[start:stop, None]
+        normed.setflags(write=False)
+        norms = norms.astype(vectors.dtype)
+        self._norms = norms
+        self._normed = normed
+        return normed
 
     def get_normed_vectors(self) -> np.ndarray:
-        """All vectors scaled to unit L2 length, (n, vector_size) float32, read-only (cached)."""
-        normed = self._normed
-        if normed is None:
-            self.fill_norms()
-            normed = self._normed
-        return normed
+        """All vectors scaled to unit L2 length, (n, vector_size) float32, read-only (cached).
+
+        Computed and returned under the lock, so a concurrent :meth:`reset_norms` (the end of
+        ``train()``, :meth:`add_vector`) never makes it return None."""
+        with self._lock:
+            return self._normed if self._normed is not None else self._compute_norms()
 
     def unit_normalize_all(self) -> None:
         """Scale every row of ``vectors`` to unit length in place (training cannot sensibly go on)."""
-        self.fill_norms()
-        self._vectors[...] = self._normed
+        self._vectors[...] = self.get_normed_vectors()
         self.reset_norms()
 
     def init_sims(self, replace: bool = False) -> None:
@@ -629,11 +633,13 @@ class KeyedVectors:
         binary: bool = False,
         write_header: bool = True,
         sort_attr: str = "count",
+        force: bool | None = None,
     ) -> None:
         """Write the C word2vec text or binary format (see :func:`wordvec.io.write_word2vec`).
 
         Words are written by decreasing ``sort_attr`` when that attribute is stored (stable, as
         gensim), else in index order. ``fvocab`` also writes ``word count`` lines (C ``-save-vocab``).
+        ``force`` replaces read-only files (see :mod:`wordvec.formats.outputs`).
         """
         from ..formats import word2vec as io
 
@@ -646,9 +652,13 @@ class KeyedVectors:
             order = np.arange(len(self))
         keys = [self.index_to_key[i] for i in order]
         vectors = self._vectors if np.array_equal(order, np.arange(len(order))) else self._vectors[order]
-        io.write_word2vec(fname, keys, vectors, binary=binary, write_header=write_header)
         if fvocab is not None:
-            io.write_vocab(fvocab, keys, np.asarray(self.expandos[sort_attr])[order])
+            from ..formats.outputs import check_outputs
+
+            check_outputs({"vectors file": fname, "vocabulary file": fvocab}, force=force)
+        io.write_word2vec(fname, keys, vectors, binary=binary, write_header=write_header, force=force)
+        if fvocab is not None:
+            io.write_vocab(fvocab, keys, np.asarray(self.expandos[sort_attr])[order], force=force)
 
     @classmethod
     def load_word2vec_format(
@@ -681,15 +691,26 @@ class KeyedVectors:
             counts = np.arange(n, 0, -1, dtype=np.int64)
         kv = cls.from_vectors(keys, vectors, counts=counts)
         if np.dtype(datatype) != np.float32:
-            kv._vectors = kv._vectors.astype(datatype)
+            with np.errstate(over="ignore", invalid="ignore"):
+                converted = kv._vectors.astype(datatype)
+            finite = np.isfinite(converted).all(axis=1)
+            if not finite.all():
+                i = int(np.flatnonzero(~finite)[0])
+                raise VectorFormatError(
+                    f"{os.fspath(fname)}: the vector of {keys[i]!r} does not fit in datatype "
+                    f"{np.dtype(datatype).name} (largest magnitude {float(np.abs(vectors[i]).max()):.4g}); "
+                    "use float32"
+                )
+            kv._vectors = converted
         return kv
 
-    def save(self, fname: Any) -> None:
+    def save(self, fname: Any, force: bool | None = None) -> None:
         """Save in wordvec's native format (JSON metadata + .npy matrix, no pickle); see
-        :func:`wordvec.io.save_native`."""
+        :func:`wordvec.io.save_native`. ``force`` replaces read-only files (see
+        :mod:`wordvec.formats.outputs`)."""
         from ..formats import word2vec as io
 
-        io.save_native(fname, self)
+        io.save_native(fname, self, force=force)
 
     @classmethod
     def load(cls, fname: Any, mmap: str | None = None) -> KeyedVectors:
