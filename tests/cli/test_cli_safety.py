@@ -141,10 +141,10 @@ def test_plot_follows_the_output_policy(folder):
     kv.save_word2vec_format(folder / "v.txt")
     (folder / "p.png").write_bytes(b"old")
     (folder / "p.png").chmod(0o444)
-    proc = run("plot", "v.txt", "a", "b", "c", "-o", "p.png", cwd=folder)
+    proc = run("plot", "words", "v.txt", "a", "b", "c", "-o", "p.png", cwd=folder)
     assert_user_error(proc, 1, r"^wordvec: error: cannot overwrite plot 'p\.png': the file is read-only")
     assert (folder / "p.png").read_bytes() == b"old"
-    ok(run("plot", "v.txt", "a", "b", "c", "-o", "p.png", "--force", cwd=folder))
+    ok(run("plot", "words", "v.txt", "a", "b", "c", "-o", "p.png", "--force", cwd=folder))
     assert (folder / "p.png").read_bytes()[:4] == b"\x89PNG"
 
 

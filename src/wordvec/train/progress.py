@@ -23,11 +23,13 @@ class Progress:
             desc=f"{desc} epoch {min(initial // per_epoch, epochs - 1) + 1}/{epochs}", smoothing=0.1, dynamic_ncols=True,
         )
         self.desc = desc
+        self.fresh = True  # no update shown yet in this epoch
 
     def epoch(self, epoch: int) -> None:
         """Show that epoch ``epoch`` (0-based) is being trained."""
         with self.lock:
             self.bar.set_description(f"{self.desc} epoch {epoch + 1}/{self.epochs}", refresh=False)
+            self.fresh = True
 
     def update(self, raw_words: int, mean_loss: float, alpha: float) -> None:
         """Count ``raw_words`` more tokens read; show the epoch's running loss and the rate."""
@@ -37,6 +39,9 @@ class Progress:
                 post = {"loss": f"{mean_loss:.4f}", **post}
             self.bar.set_postfix(post, refresh=False)
             self.bar.update(raw_words)
+            if self.fresh:  # each epoch's first loss is shown, however short the epoch (tqdm may skip it)
+                self.bar.refresh()
+                self.fresh = False
 
     def close(self) -> None:
         self.bar.close()
