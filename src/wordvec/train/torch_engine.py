@@ -212,13 +212,13 @@ def scatter_rows(
 class TorchEngine(Engine):
     """Trains a Word2Vec-like model on a torch device in batches (see the module docstring).
 
-    ``device`` and ``batch_size`` default to the model's attributes of these names. Two worker
-    threads of the driver prepare batches (windows drawn on the CPU by
-    :func:`.kernels.softmax_examples`) while the device trains another: the device part runs
-    under a lock, so batches are trained one at a time in the order they are ready (a resumed
-    run is consistent but not bit-identical)."""
+    ``device`` and ``batch_size`` default to the model's attributes of these names. One worker
+    thread of the driver draws a job's windows on the CPU (:func:`.kernels.softmax_examples`) and
+    trains them on the device. (Two threads preparing jobs while the device trains, under a lock,
+    lowered the skip-gram quality on SST measurably: tests/train/test_torch_engine.py.) A resumed
+    run is consistent but not bit-identical (the device's noise words come from torch's generator)."""
 
-    workers = 2
+    workers = 1
 
     def __init__(self, model: Any, device: Any = None, batch_size: int | None = None) -> None:
         require_torch()
