@@ -8,8 +8,9 @@ import pytest
 
 from wordvec.errors import ModelFileError, WordvecError
 from wordvec.formats.facebook import (
-    load_facebook_vectors, read_facebook_bin, save_facebook_vectors, write_facebook_bin, write_facebook_vec,
+    read_facebook_bin, save_facebook_vectors, write_facebook_bin, write_facebook_vec,
 )
+from wordvec.vectors.fasttext_keyedvectors import load_facebook_vectors
 from wordvec.vectors.keyedvectors import KeyedVectors
 
 fasttext = pytest.importorskip("fasttext")

@@ -23,7 +23,9 @@ size read from a header is checked against the bytes left in the file before any
 allocated, so a damaged or hostile file costs no more memory than its own size; every defect is
 one :class:`~wordvec.errors.ModelFileError` naming the file, the byte offset and the field.
 
-Written files are read by the ``fasttext`` package's ``load_model`` and gensim's
+This module is the file codec alone (plain arrays in and out); the objects are built one layer
+up: :func:`wordvec.vectors.fasttext_keyedvectors.load_facebook_vectors` and
+:func:`wordvec.models.fasttext.load_facebook_model`. Written files are read by the ``fasttext`` package's ``load_model`` and gensim's
 ``load_facebook_model`` and give the same vectors for known and unknown words.
 """
 from __future__ import annotations
@@ -41,9 +43,8 @@ from .atomic import atomic_write
 from .word2vec import write_word2vec
 
 __all__ = [
-    "FacebookArgs", "FacebookModel", "FASTTEXT_MAGIC", "FASTTEXT_VERSION", "load_facebook_model",
-    "load_facebook_vectors", "read_facebook_bin", "save_facebook_model", "save_facebook_vectors",
-    "write_facebook_bin", "write_facebook_vec",
+    "FacebookArgs", "FacebookModel", "FASTTEXT_MAGIC", "FASTTEXT_VERSION", "read_facebook_bin",
+    "save_facebook_model", "save_facebook_vectors", "write_facebook_bin", "write_facebook_vec",
 ]
 
 FASTTEXT_MAGIC = 793712314
@@ -211,24 +212,6 @@ def read_facebook_bin(path: Any) -> FacebookModel:
         return _read(name, buf)
     finally:
         buf.close()
-
-
-def load_facebook_vectors(path: Any) -> Any:
-    """The vectors of a fastText ``.bin`` as a :class:`~wordvec.FastTextKeyedVectors` (vectors for
-    any word, composed from the stored n-gram buckets)."""
-    from ..vectors.fasttext_keyedvectors import FastTextKeyedVectors
-
-    fb = read_facebook_bin(path)
-    return FastTextKeyedVectors.from_matrix(
-        fb.words, fb.input_matrix, fb.args.minn, fb.args.maxn, fb.args.bucket, counts=fb.counts,
-    )
-
-
-def load_facebook_model(path: Any) -> Any:
-    """A fastText ``.bin`` as a trainable :class:`wordvec.FastText` (skip-gram or CBOW models)."""
-    from ..models.fasttext import FastText
-
-    return FastText.from_facebook(read_facebook_bin(path), source=os.fspath(path))
 
 
 # ---------------------------------------------------------------------------------- writing

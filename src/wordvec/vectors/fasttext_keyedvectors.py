@@ -26,10 +26,11 @@ import numba
 import numpy as np
 
 from ..errors import ParameterError
+from ..formats.facebook import read_facebook_bin, save_facebook_vectors
 from ..text.subwords import ngram_rows, subwords_enabled, vocabulary_bags
 from .keyedvectors import KeyedVectors, UnknownWordError, check_int
 
-__all__ = ["FastTextKeyedVectors", "compose_bags"]
+__all__ = ["FastTextKeyedVectors", "compose_bags", "load_facebook_vectors"]
 
 
 @numba.njit(cache=True, parallel=False)
@@ -273,13 +274,20 @@ class FastTextKeyedVectors(KeyedVectors):
         """Save as a Facebook fastText ``.bin`` holding the vocabulary and input matrix (no output
         layer: the file can answer vector queries anywhere fastText's format is read, but cannot
         continue training). Use :meth:`wordvec.FastText.save` for a trainable model."""
-        from ..formats.facebook import save_facebook_vectors
-
         save_facebook_vectors(self, fname)
 
     @classmethod
     def load(cls, fname: Any, mmap: str | None = None) -> FastTextKeyedVectors:
-        """Load vectors from a Facebook fastText ``.bin`` (see :func:`wordvec.formats.facebook.load_facebook_vectors`)."""
-        from ..formats.facebook import load_facebook_vectors
-
+        """Load vectors from a Facebook fastText ``.bin`` (see :func:`load_facebook_vectors`);
+        ``mmap`` is accepted for the base signature and ignored (the matrix is read into memory)."""
         return load_facebook_vectors(fname)
+
+
+def load_facebook_vectors(path: Any) -> FastTextKeyedVectors:
+    """The vectors of a Facebook fastText ``.bin`` model (gensim's function): vectors for any word,
+    composed from the stored n-gram buckets as fastText does. Bad files raise
+    :class:`~wordvec.errors.ModelFileError`; quantized ``.ftz`` models are refused."""
+    fb = read_facebook_bin(path)
+    return FastTextKeyedVectors.from_matrix(
+        fb.words, fb.input_matrix, fb.args.minn, fb.args.maxn, fb.args.bucket, counts=fb.counts,
+    )
