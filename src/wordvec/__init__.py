@@ -3,7 +3,10 @@ from __future__ import annotations
 
 __version__ = "0.1.0"
 
-__all__ = ["Word2Vec", "KeyedVectors", "WordvecError", "__version__"]
+__all__ = [
+    "Word2Vec", "KeyedVectors", "FastTextKeyedVectors", "load_facebook_vectors", "save_facebook_model",
+    "WordvecError", "__version__",
+]
 
 from .errors import WordvecError
 
@@ -18,4 +21,12 @@ def __getattr__(name: str):
         from .vectors.keyedvectors import KeyedVectors
 
         return KeyedVectors
+    if name in ("FastTextKeyedVectors", "load_facebook_vectors"):
+        from .vectors import fasttext_keyedvectors
+
+        return getattr(fasttext_keyedvectors, name)
+    if name == "save_facebook_model":
+        from .formats.facebook import save_facebook_model
+
+        return save_facebook_model
     raise AttributeError(f"module 'wordvec' has no attribute {name!r}")
