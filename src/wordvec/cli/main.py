@@ -35,7 +35,8 @@ EXIT_USAGE = 2
 EXIT_INTERRUPTED = 130
 
 #: Vector-file formats ``load_vectors`` understands; 'auto' detects them from the content.
-VECTOR_FORMATS = ("auto", "text", "binary", "native", "model")
+FASTTEXT_SIGNATURE = (793712314).to_bytes(4, "little")
+VECTOR_FORMATS = ("auto", "text", "binary", "native", "model", "fasttext")
 
 #: ``train`` options and the ``Word2Vec`` parameters they set, with Word2Vec's defaults
 #: (tests/test_cli.py checks these against Word2Vec's signature).
@@ -130,8 +131,9 @@ def _positive_int(text: str) -> int:
 # ----------------------------------------------------------------------------------- vector files
 
 def detect_vector_format(path: str | os.PathLike) -> str:
-    """The format of a vector file from its content: 'native', 'model', 'text' or 'binary'.
+    """The format of a vector file from its content: 'fasttext', 'native', 'model', 'text' or 'binary'.
 
+    A fastText ``.bin`` model starts with fastText's signature (its vectors then exist for any word).
     A JSON object is a native ``KeyedVectors.save`` file, a zip archive a ``Word2Vec.save``
     model. Otherwise it is a word2vec file (plain, .gz or .bz2): 'text' when the line after the
     ``"<n> <d>"`` header is a word followed by decimal numbers (how many is the reader's to
@@ -142,6 +144,8 @@ def detect_vector_format(path: str | os.PathLike) -> str:
 
     with _reading(path, VectorFormatError) as f:
         head = f.read(1 << 16)
+    if head[:4] == FASTTEXT_SIGNATURE:
+        return "fasttext"
     if head.lstrip()[:1] == b"{":
         return "native"
     if head[:4] == b"PK\x03\x04":
@@ -170,6 +174,10 @@ def load_vectors(path: str | os.PathLike, fmt: str = "auto") -> Any:
         raise VectorFormatError(f"{path}: is a directory, not a vector file")
     if fmt == "auto":
         fmt = detect_vector_format(path)
+    if fmt == "fasttext":
+        from ..vectors.fasttext_keyedvectors import load_facebook_vectors
+
+        return load_facebook_vectors(path)
     if fmt == "native":
         return KeyedVectors.load(path)
     if fmt == "model":
@@ -487,7 +495,7 @@ def _print_neighbours(results: Sequence[tuple[str, float]]) -> None:
 
 def _require_words(kv: Any, words: Sequence[str], source: str) -> None:
     for w in words:
-        if w not in kv.key_to_index:
+        if w not in kv:  # a fastText model composes vectors for unknown words
             raise UnknownWordError(f"word {w!r} is not in the vocabulary of {source}")
 
 
@@ -512,7 +520,7 @@ def _known_words(kv: Any, words: Sequence[str]) -> list[str]:
     """``words`` in ``kv`` (duplicates dropped), warning about the others; error if fewer than 2."""
     known: list[str] = []
     for w in words:
-        if w not in kv.key_to_index:
+        if w not in kv:
             warn(f"skipping {w!r}: not in the vocabulary")
         elif w not in known:
             known.append(w)
@@ -530,7 +538,7 @@ def cmd_plot(args: argparse.Namespace) -> int:
     check_image_path(out)
     kv = load_vectors(args.vectors, args.format)
     words = _known_words(kv, args.words)
-    plot_words(kv, words, out, method=method, title=args.title)
+    plot_words(kv[words], words, out, method=method, title=args.title)
     print(f"plotted {len(words)} words to {out}")
     return 0
 
@@ -599,7 +607,8 @@ def _vectors_command(
     p.add_argument(
         "--format", choices=VECTOR_FORMATS, default="auto",
         help="format of VECTORS: word2vec text or binary, native (KeyedVectors.save), model "
-        "(Word2Vec.save); default: detected from the content",
+        "(Word2Vec.save), fasttext (a fastText .bin: vectors for unknown words too); default: detected "
+        "from the content",
     )
     p.set_defaults(func=func)
     return p
@@ -720,6 +729,9 @@ def build_parser() -> argparse.ArgumentParser:
                    help="passes over the corpus (default %(default)s)")
     p.add_argument("--no-progress", action="store_true", help="no progress bar")
     p.set_defaults(func=cmd_main_job)
+
+    from . import print_vectors
+    print_vectors.add_parser(sub, _vectors_command, load_vectors, warn)
     return parser
 
 
