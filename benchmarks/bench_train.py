@@ -133,7 +133,7 @@ def run_wordvec_fasttext(corpus: Path, a, workers: int):
     model = FastText(
         vector_size=a.dim, window=a.window, min_count=a.min_count, sample=a.sample, sg=a.sg, hs=a.hs,
         negative=a.negative, epochs=a.epochs, workers=workers, seed=a.seed, alpha=a.alpha, min_n=a.minn,
-        max_n=a.maxn, bucket=a.bucket, shared_negatives=not a.per_pair_negatives,
+        max_n=a.maxn, bucket=a.bucket, shared_negatives=a.shared_negatives, per_pair_updates=a.per_pair_updates,
     )
     t0 = time.perf_counter()
     model.build_vocab(corpus_file=corpus)
@@ -256,6 +256,10 @@ def main() -> None:
     p.add_argument("--minn", type=int, default=3)
     p.add_argument("--maxn", type=int, default=6)
     p.add_argument("--bucket", type=int, default=2000000)
+    p.add_argument("--per-pair-updates", action="store_true",
+                   help="wordvec FastText skip-gram: gather/scatter the center's bag per pair (fastText's order)")
+    p.add_argument("--shared-negatives", action="store_true",
+                   help="wordvec FastText skip-gram: one draw of noise words per window")
     p.add_argument("--json", type=Path, help="also write the results as JSON")
     a = p.parse_args()
 
@@ -331,7 +335,7 @@ def main_subwords(a) -> None:
             q["unseen"], q["unseen_pairs"] = unseen_score(vector, held)
             row = {"tool": name, "workers": workers, "seconds": secs, "train_seconds": train_secs,
                    "words_per_sec": words * a.epochs / secs, "vocab": len(kv), "sg": a.sg,
-                   "shared_negatives": not a.per_pair_negatives, **q}
+                   "per_pair_updates": a.per_pair_updates, "shared_negatives": a.shared_negatives, **q}
             rows.append(row)
             print(f"  {name:14s} workers={workers} {secs:7.1f}s {row['words_per_sec'] / 1e3:8.0f}k words/s  "
                   f"analogy {100 * q['analogy']:.2f}%  ws353 {q['ws353']:.3f}  simlex {q['simlex']:.3f}  "
