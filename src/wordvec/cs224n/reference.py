@@ -556,7 +556,7 @@ def fasttext_bag_step(
     gensim does the same for skip-gram and divides by n for CBOW); the compiled kernels follow
     fastText.
     """
-    lr = _check_positive_float(lr, "lr")
+    lr = check_float("lr", lr, 0.0, low_open=True)
     _, _, grad_U, grad_h = bag_logistic_loss_and_gradient(input_vectors, bag, output_vectors, targets, labels)
     V = np.array(input_vectors, dtype=np.float64)
     U = np.array(output_vectors, dtype=np.float64) - lr * grad_U
