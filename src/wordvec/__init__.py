@@ -4,7 +4,8 @@ from __future__ import annotations
 __version__ = "0.1.0"
 
 __all__ = [
-    "Word2Vec", "KeyedVectors", "FastTextKeyedVectors", "load_facebook_vectors", "save_facebook_model",
+    "Word2Vec", "KeyedVectors", "FastText", "FastTextKeyedVectors", "load_facebook_model", "load_facebook_vectors",
+    "save_facebook_model",
     "WordvecError", "__version__",
 ]
 
@@ -25,8 +26,8 @@ def __getattr__(name: str):
         from .vectors import fasttext_keyedvectors
 
         return getattr(fasttext_keyedvectors, name)
-    if name == "save_facebook_model":
-        from .formats.facebook import save_facebook_model
+    if name in ("FastText", "load_facebook_model", "save_facebook_model"):
+        from .models import fasttext
 
-        return save_facebook_model
+        return getattr(fasttext, name)
     raise AttributeError(f"module 'wordvec' has no attribute {name!r}")

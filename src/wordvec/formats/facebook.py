@@ -44,7 +44,7 @@ from .word2vec import write_word2vec
 
 __all__ = [
     "FacebookArgs", "FacebookModel", "FASTTEXT_MAGIC", "FASTTEXT_VERSION", "read_facebook_bin",
-    "save_facebook_model", "save_facebook_vectors", "write_facebook_bin", "write_facebook_vec",
+    "save_facebook_vectors", "write_facebook_bin", "write_facebook_vec",
 ]
 
 FASTTEXT_MAGIC = 793712314
@@ -283,15 +283,6 @@ def save_facebook_vectors(kv: Any, path: Any) -> None:
                        input_matrix=kv.input_matrix,
                        output_matrix=np.zeros((len(kv), kv.vector_size), dtype=np.float32))
     write_facebook_bin(path, fb)
-
-
-def save_facebook_model(model: Any, path: Any, encoding: str = "utf-8", lr_update_rate: int = 100,
-                        word_ngrams: int = 1) -> None:
-    """Write a trained :class:`wordvec.FastText` as a fastText ``.bin`` (gensim's signature;
-    ``encoding`` must be UTF-8, the only one fastText reads)."""
-    if encoding.replace("-", "").lower() != "utf8":
-        raise ParameterError(f"encoding must be 'utf-8' (fastText reads UTF-8 only), got {encoding!r}")
-    write_facebook_bin(path, model.to_facebook(lr_update_rate=lr_update_rate, word_ngrams=word_ngrams))
 
 
 def write_facebook_vec(kv: Any, path: Any) -> None:
