@@ -56,3 +56,26 @@ def test_bad_bin_is_one_line_error(model_bin, tmp_path):
     result = wordvec("similar", bad, "walk")
     assert result.returncode == 1 and result.stdout == ""
     assert result.stderr.count("\n") == 1 and "truncated" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_train_subwords_writes_a_fasttext_bin_that_fasttext_reads(tmp_path):
+    rng = np.random.default_rng(6)
+    corpus = tmp_path / "c.txt"
+    corpus.write_text("\n".join(" ".join(rng.choice(VOCAB, 10)) for _ in range(80)) + "\n", encoding="utf-8")
+    out = tmp_path / "v.bin"
+    result = wordvec("train", corpus, "-o", out, "--subwords", "--minn", "2", "--maxn", "4", "--bucket", "500",
+                     "--dim", "8", "--min-count", "1", "--epochs", "1", "--threads", "1", "--format", "fasttext",
+                     "--no-progress", "--save-model", tmp_path / "m.npz")
+    assert result.returncode == 0, result.stderr
+    ft = fasttext.load_model(str(out))
+    assert ft.get_dimension() == 8 and ft.get_subwords("walkers")[1].size > 0
+    printed = wordvec("print-vectors", out, stdin="walkers\n")
+    np.testing.assert_allclose(np.array(printed.stdout.split()[1:], dtype=float), ft.get_word_vector("walkers"),
+                               atol=1e-4)
+    text = tmp_path / "v.txt"
+    assert wordvec("train", corpus, "-o", text, "--subwords", "--dim", "8", "--min-count", "1", "--epochs", "1",
+                   "--no-progress").returncode == 0
+    bad = wordvec("train", corpus, "-o", tmp_path / "x.bin", "--format", "fasttext", "--no-progress")
+    assert bad.returncode == 2 and "--subwords" in bad.stderr
+    bad = wordvec("train", corpus, "-o", tmp_path / "x.txt", "--subwords", "--bucket", "-3", "--no-progress")
+    assert bad.returncode != 0 and "--bucket" in bad.stderr and "Traceback" not in bad.stderr

@@ -56,7 +56,7 @@ TRAIN_DEFAULTS = {
 TRAIN_OPTIONS = {
     "vector_size": "--dim", "window": "--window", "min_count": "--min-count", "sample": "--sample",
     "negative": "--negative", "alpha": "--alpha", "min_alpha": "--min-alpha", "epochs": "--epochs",
-    "workers": "--threads", "seed": "--seed",
+    "workers": "--threads", "seed": "--seed", "min_n": "--minn", "max_n": "--maxn", "bucket": "--bucket",
 }
 
 #: What ``main-job`` trains on the bundled SST corpus (227k tokens): skip-gram, 100 dimensions,
@@ -245,6 +245,11 @@ def _train(
     :class:`wordvec.errors.TrainingInterrupted` is raised."""
     from ..models.word2vec import Word2Vec
 
+    if params.pop("subwords", False):
+        from ..models.fasttext import FastText as Word2Vec  # noqa: N814 - the same interface
+    else:
+        for key in ("min_n", "max_n", "bucket"):
+            params.pop(key, None)
     model = Word2Vec(progress=progress, **params)
     with _corpus_file(corpus) as path:
         model.build_vocab(corpus_file=path)
@@ -257,6 +262,7 @@ def _resume(
 ) -> Any:
     """Continue the interrupted run saved in ``checkpoint`` over ``corpus`` (default: the file the
     run started with) to its planned number of epochs; on Ctrl-C save it again to ``save_to``."""
+    from ..models import fasttext  # noqa: F401 - so that FastText checkpoints load as FastText
     from ..models.word2vec import Word2Vec
 
     model = Word2Vec.load(checkpoint)
@@ -298,6 +304,7 @@ def _train_params(args: argparse.Namespace) -> dict[str, Any]:
     params["hs"] = int(args.hs)
     params["softmax"] = args.softmax
     params["workers"] = args.threads
+    params.update(subwords=args.subwords, min_n=args.minn, max_n=args.maxn, bucket=args.bucket)
     if args.negative is None:  # --hs or --softmax alone mean that objective only (as word2vec.c)
         params["negative"] = 0 if (args.hs or args.softmax) else TRAIN_DEFAULTS["negative"]
     return params
@@ -323,6 +330,8 @@ def cmd_train(args: argparse.Namespace) -> int:
     from ..errors import TrainingInterrupted
 
     fmt = "binary" if args.binary else args.format
+    if fmt == "fasttext" and not args.subwords and args.resume is None:
+        raise _UsageError("--format fasttext writes a fastText model: train it with --subwords")
     out = _check_output(args.output)
     if args.save_model:
         _check_output(args.save_model, "model file")
@@ -359,7 +368,12 @@ def cmd_train(args: argparse.Namespace) -> int:
         print(f"{PROG}: interrupted: checkpoint written to {exc.checkpoint}; continue with: "
               f"{_resume_command(args, checkpoint, fmt)}", file=sys.stderr)
         return EXIT_INTERRUPTED
-    save_vectors(model.wv, out, fmt)
+    if fmt == "fasttext":
+        from ..models.fasttext import save_facebook_model
+
+        save_facebook_model(model, out)
+    else:
+        save_vectors(model.wv, out, fmt)
     if args.save_model:
         model.save(args.save_model)
     if args.resume is not None and not _same_file(args.resume, out) and not _same_file(args.resume, args.save_model):
@@ -653,12 +667,20 @@ def build_parser() -> argparse.ArgumentParser:
         t.add_argument("--min-alpha", type=float, default=d["min_alpha"], metavar="A",
                        help="final learning rate (default %(default)s)"),
         t.add_argument("--seed", type=int, default=d["seed"], help="random seed (default %(default)s)"),
+        t.add_argument("--subwords", action="store_true",
+                       help="fastText: a word's input is the mean of its own and its character n-gram vectors, "
+                            "giving vectors for unknown words too (wordvec.FastText)"),
+        t.add_argument("--minn", type=int, default=3, metavar="N", help="--subwords: shortest n-gram (default 3)"),
+        t.add_argument("--maxn", type=int, default=6, metavar="N", help="--subwords: longest n-gram (default 6)"),
+        t.add_argument("--bucket", type=int, default=2000000, metavar="N",
+                       help="--subwords: hashed n-gram rows (default 2000000)"),
     ]
     p.add_argument("--threads", type=int, default=None, metavar="N",
                    help="worker threads (default: all cores; also with --resume)")
     p.add_argument("--binary", action="store_true", help="write the word2vec binary format (same as --format binary)")
-    p.add_argument("--format", choices=("text", "binary", "native"), default="text",
-                   help="output format: word2vec text (default), word2vec binary, or native (JSON + .npy)")
+    p.add_argument("--format", choices=("text", "binary", "native", "fasttext"), default="text",
+                   help="output format: word2vec text (default), word2vec binary, native (JSON + .npy), or "
+                        "fasttext (a fastText .bin model, with --subwords)")
     p.add_argument("--save-model", metavar="PATH", help="also save the full model (resumable, .npz)")
     p.add_argument("--checkpoint", metavar="PATH",
                    help="where Ctrl-C saves the interrupted run (default: VECTORS.checkpoint.npz; with "

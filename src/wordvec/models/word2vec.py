@@ -409,12 +409,20 @@ class Word2Vec:
 
     @classmethod
     def load(cls, path: str | os.PathLike) -> "Word2Vec":
-        """Load a model written by :meth:`save`; a truncated or altered file raises ModelFileError."""
+        """Load a model written by :meth:`save`; a truncated or altered file raises ModelFileError.
+        A file saved by a subclass (``FastText``) loads as that subclass once its module is imported."""
         meta, arrays = load_model_file(path)
         path = Path(path)
         kind = meta.get("model", "Word2Vec")
-        if kind != cls.__name__:
-            raise ModelFileError(f"'{path}' holds a {kind} model: load it with wordvec.{kind}.load")
+        if kind != cls.__name__:  # a subclass's file (FastText) loads as that subclass
+            pending, found = list(cls.__subclasses__()), None
+            while pending and found is None:
+                sub = pending.pop()
+                found = sub if sub.__name__ == kind else None
+                pending += sub.__subclasses__()
+            if found is None:
+                raise ModelFileError(f"'{path}' holds a {kind} model: load it with wordvec.{kind}.load")
+            cls = found
         try:
             params = {k: meta["params"][k] for k in cls.PARAMS}
             model = cls(**params)
