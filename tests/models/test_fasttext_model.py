@@ -178,3 +178,49 @@ def test_fasttext_trained_bin_continues_training(tmp_path, corpus):
 def test_bad_parameters(kwargs):
     with pytest.raises(ParameterError):
         FastText(**kwargs)
+
+
+def _fasttext_tree(counts):
+    """fastText's HierarchicalSoftmaxLoss::buildTree, transcribed: (paths leaf->root, codes)."""
+    n = len(counts)
+    count = list(counts) + [1e15] * (n - 1)
+    parent, binary = [-1] * (2 * n - 1), [False] * (2 * n - 1)
+    leaf, node = n - 1, n
+    for i in range(n, 2 * n - 1):
+        mini = []
+        for _ in range(2):
+            if leaf >= 0 and count[leaf] < count[node]:
+                mini.append(leaf)
+                leaf -= 1
+            else:
+                mini.append(node)
+                node += 1
+        count[i] = count[mini[0]] + count[mini[1]]
+        parent[mini[0]] = parent[mini[1]] = i
+        binary[mini[1]] = True
+    paths, codes = [], []
+    for i in range(n):
+        p, c, j = [], [], i
+        while parent[j] != -1:
+            p.append(parent[j] - n)
+            c.append(int(binary[j]))
+            j = parent[j]
+        paths.append(p)
+        codes.append(c)
+    return paths, codes
+
+
+def test_hierarchical_softmax_tree_is_fasttexts_so_hs_models_convert(corpus, tmp_path):
+    model = FastText(corpus[1][:800], sg=1, hs=1, negative=0, **FAST)
+    codes, points, lengths = model.vocab.huffman()
+    paths, ft_codes = _fasttext_tree(model.vocab.counts.tolist())
+    for w in range(len(model.vocab)):
+        n = lengths[w]
+        assert points[w, :n].tolist()[::-1] == paths[w] and codes[w, :n].tolist()[::-1] == ft_codes[w]
+    path = tmp_path / "hs.bin"
+    save_facebook_model(model, path)
+    ft = fasttext.load_model(str(path))
+    assert ft.f.getArgs().loss.name == "hs"
+    np.testing.assert_allclose(ft.get_word_vector("zzqqxx"), model.wv["zzqqxx"], atol=1e-6)
+    back = load_facebook_model(path)
+    np.testing.assert_array_equal(back.syn1, model.syn1)  # fastText's label is the code bit: stored negated
