@@ -86,7 +86,7 @@ class FastText(Word2Vec):
                          shared_negatives=shared_negatives, **kwargs)
         if not subwords_enabled(self.min_n, self.max_n, self.bucket):
             self.bucket = 0  # gensim's convention: no n-grams, no buckets
-        self.wv = FastTextKeyedVectors(self.vector_size, self.min_n, self.max_n, 0)
+        self.wv = FastTextKeyedVectors(self.vector_size, self.min_n, self.max_n, self.bucket)
         if sentences is not None and corpus_file is not None:
             raise ParameterError("pass either sentences or corpus_file, not both")
         if sentences is not None or corpus_file is not None:
