@@ -224,3 +224,17 @@ def test_hierarchical_softmax_tree_is_fasttexts_so_hs_models_convert(corpus, tmp
     np.testing.assert_allclose(ft.get_word_vector("zzqqxx"), model.wv["zzqqxx"], atol=1e-6)
     back = load_facebook_model(path)
     np.testing.assert_array_equal(back.syn1, model.syn1)  # fastText's label is the code bit: stored negated
+
+
+def test_fasttext_bin_without_ngrams_loads_as_plain_word2vec(tmp_path, corpus):
+    text = tmp_path / "c.txt"
+    text.write_text("\n".join(" ".join(s) for s in corpus[1][:300]) + "\n")
+    ft = fasttext.train_unsupervised(str(text), model="cbow", dim=8, epoch=1, minCount=2, maxn=0, bucket=1000,
+                                     thread=1, verbose=0)
+    ft.save_model(str(tmp_path / "ft.bin"))
+    model = load_facebook_model(tmp_path / "ft.bin")
+    assert model.sg == 0 and model.bucket == 0 and not model.subwords
+    word = model.wv.index_to_key[3]
+    np.testing.assert_allclose(model.wv[word], ft.get_word_vector(word), atol=1e-6)
+    with pytest.raises(KeyError):
+        model.wv["zzqqxx"]

@@ -200,10 +200,11 @@ class FastText(Word2Vec):
         vocab = Vocabulary(words=list(fb.words), counts=np.asarray(fb.counts, dtype=np.int64),
                            raw_word_count=int(fb.ntokens), n_sentences=0)
         Word2Vec.set_vocabulary(model, vocab)
-        model.wv = FastTextKeyedVectors.from_matrix(vocab.words, fb.input_matrix, model.min_n, model.max_n,
-                                                    model.bucket, counts=vocab.counts)
-        vocab.words, vocab.key_to_index = model.wv.index_to_key, model.wv.key_to_index
         n = len(vocab)
+        matrix = fb.input_matrix[: n + model.bucket]  # without n-grams (maxn 0) the bucket rows are unused
+        model.wv = FastTextKeyedVectors.from_matrix(vocab.words, np.ascontiguousarray(matrix), model.min_n,
+                                                    model.max_n, model.bucket, counts=vocab.counts)
+        vocab.words, vocab.key_to_index = model.wv.index_to_key, model.wv.key_to_index
         if model.negative:
             model.syn1neg = np.ascontiguousarray(fb.output_matrix, dtype=np.float32)
         else:
