@@ -104,3 +104,16 @@ def test_adjust_after_in_place_change_and_bad_shapes():
     np.testing.assert_allclose(kv["hello"], kv.input_matrix[0] / len(kv.bag("hello")), rtol=1e-6)
     with pytest.raises(ParameterError, match="input_matrix"):
         FastTextKeyedVectors.from_matrix(["a"], np.zeros((3, 3)), 3, 4, 7)
+
+
+def test_sorting_moves_rows_and_bags_and_adding_words_is_refused(trained):
+    _, _, loaded = trained
+    kv = FastTextKeyedVectors.from_matrix(loaded.index_to_key, loaded.input_matrix.copy(), 3, 5, 300,
+                                          counts=np.arange(1, len(loaded) + 1))
+    before = {w: kv[w].copy() for w in kv.index_to_key + ["walker"]}
+    kv.sort_by_descending_frequency()
+    assert kv.index_to_key == loaded.index_to_key[::-1]
+    for w, v in before.items():
+        np.testing.assert_allclose(kv[w], v, atol=1e-6)
+    with pytest.raises(ParameterError, match="build_vocab"):
+        kv.add_vector("new", np.zeros(12))

@@ -150,6 +150,32 @@ class FastTextKeyedVectors(KeyedVectors):
             return np.concatenate((np.array([index], dtype=np.int32), rows))
         return rows
 
+    def sort_by_descending_frequency(self) -> None:
+        """Reorder the vocabulary by decreasing ``count`` (ties by index), moving the words' own
+        rows of ``input_matrix`` with them and renumbering the bags."""
+        if not len(self) or "count" not in self.expandos:
+            return
+        counts = np.asarray(self.expandos["count"], dtype=np.int64)
+        order = np.lexsort((np.arange(len(counts)), -counts))
+        n = len(self.index_to_key)
+        self.input_matrix[:n] = self.input_matrix[order]
+        self.index_to_key = [self.index_to_key[i] for i in order]
+        self.key_to_index = {key: i for i, key in enumerate(self.index_to_key)}
+        for attr in self.expandos:
+            self.expandos[attr] = self.expandos[attr][order]
+        self.bag_offsets, self.bag_rows = vocabulary_bags(self.index_to_key, self.min_n, self.max_n, self.bucket)
+        self.adjust_vectors()
+
+    def add_vector(self, key: str, vector: np.ndarray) -> int:
+        """Not supported: a new word shifts every n-gram row; add words with
+        ``FastText.build_vocab(..., update=True)``."""
+        raise ParameterError("FastTextKeyedVectors cannot add words one by one (the n-gram rows follow the "
+                             "vocabulary's): use FastText.build_vocab(sentences, update=True)")
+
+    def add_vectors(self, keys: Any, weights: Any, replace: bool = False) -> None:
+        """Not supported (see :meth:`add_vector`)."""
+        self.add_vector(keys, weights)
+
     # ------------------------------------------------------------------ lookup
 
     def __contains__(self, key: Any) -> bool:
