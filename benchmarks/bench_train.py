@@ -10,6 +10,7 @@ Spearman correlations, all evaluated by the same code (wordvec's, tested equal t
     python benchmarks/bench_train.py --hs 1 --negative 0   # hierarchical softmax
     python benchmarks/bench_train.py --tools wordvec --workers 1 2   # thread scaling
     python benchmarks/bench_train.py --subwords            # FastText: wordvec vs fastText vs gensim
+    python benchmarks/bench_train.py --subwords --tools wordvec wordvec-per-pair wordvec-shared   # step variants
 
 Subword mode (``--subwords``; tools ``wordvec`` = wordvec.FastText, ``fasttext`` = the fasttext
 PyPI package, ``gensim`` = gensim's FastText) trains on a copy of the corpus from which a held-out
@@ -127,13 +128,14 @@ def unseen_score(vector, held: set[str]) -> tuple[float, int]:
     return float(stats.spearmanr(human, cosine)[0]), len(human)
 
 
-def run_wordvec_fasttext(corpus: Path, a, workers: int):
+def run_wordvec_fasttext(corpus: Path, a, workers: int, per_pair: bool = False, shared: bool = False):
     from wordvec import FastText
 
     model = FastText(
         vector_size=a.dim, window=a.window, min_count=a.min_count, sample=a.sample, sg=a.sg, hs=a.hs,
         negative=a.negative, epochs=a.epochs, workers=workers, seed=a.seed, alpha=a.alpha, min_n=a.minn,
-        max_n=a.maxn, bucket=a.bucket, shared_negatives=a.shared_negatives, per_pair_updates=a.per_pair_updates,
+        max_n=a.maxn, bucket=a.bucket, shared_negatives=a.shared_negatives or shared,
+        per_pair_updates=a.per_pair_updates or per_pair,
     )
     t0 = time.perf_counter()
     model.build_vocab(corpus_file=corpus)
@@ -323,13 +325,18 @@ def main_subwords(a) -> None:
     print(f"corpus {a.corpus.name} minus {len(held)} held-out words: {words:,} words; sg={a.sg} hs={a.hs} "
           f"negative={a.negative} dim={a.dim} window={a.window} sample={a.sample} epochs={a.epochs} "
           f"min_count={a.min_count} alpha={a.alpha} minn={a.minn} maxn={a.maxn} bucket={a.bucket}", flush=True)
-    runners = {"wordvec": run_wordvec_fasttext, "fasttext": run_fasttext, "gensim": run_gensim_fasttext}
+    runners = {
+        "wordvec": run_wordvec_fasttext, "fasttext": run_fasttext, "gensim": run_gensim_fasttext,
+        # the variants of wordvec's skip-gram step, side by side in one run
+        "wordvec-per-pair": lambda c, a, w: run_wordvec_fasttext(c, a, w, per_pair=True),
+        "wordvec-shared": lambda c, a, w: run_wordvec_fasttext(c, a, w, shared=True),
+    }
     rows = []
     for workers in a.workers:
         for tool in tools:
             result = runners[tool](corpus, a, workers)
             secs, train_secs, kv, vector = result[:4]
-            name = {"wordvec": "wordvec", "fasttext": "fastText", "gensim": "gensim"}[tool]
+            name = {"fasttext": "fastText"}.get(tool, tool)
             name += f" {result[4]}" if len(result) > 4 else ""
             q = evaluate(kv)
             q["unseen"], q["unseen_pairs"] = unseen_score(vector, held)
