@@ -128,14 +128,15 @@ def unseen_score(vector, held: set[str]) -> tuple[float, int]:
     return float(stats.spearmanr(human, cosine)[0]), len(human)
 
 
-def run_wordvec_fasttext(corpus: Path, a, workers: int, per_pair: bool = False, shared: bool = False):
+def run_wordvec_fasttext(corpus: Path, a, workers: int, per_pair: bool = False, shared: bool = False,
+                         ns_exponent: float = 0.75):
     from wordvec import FastText
 
     model = FastText(
         vector_size=a.dim, window=a.window, min_count=a.min_count, sample=a.sample, sg=a.sg, hs=a.hs,
         negative=a.negative, epochs=a.epochs, workers=workers, seed=a.seed, alpha=a.alpha, min_n=a.minn,
         max_n=a.maxn, bucket=a.bucket, shared_negatives=a.shared_negatives or shared,
-        per_pair_updates=a.per_pair_updates or per_pair,
+        per_pair_updates=a.per_pair_updates or per_pair, ns_exponent=ns_exponent,
     )
     t0 = time.perf_counter()
     model.build_vocab(corpus_file=corpus)
@@ -330,6 +331,7 @@ def main_subwords(a) -> None:
         # the variants of wordvec's skip-gram step, side by side in one run
         "wordvec-per-pair": lambda c, a, w: run_wordvec_fasttext(c, a, w, per_pair=True),
         "wordvec-shared": lambda c, a, w: run_wordvec_fasttext(c, a, w, shared=True),
+        "wordvec-ns0.5": lambda c, a, w: run_wordvec_fasttext(c, a, w, ns_exponent=0.5),  # fastText's noise exponent
     }
     rows = []
     for workers in a.workers:
