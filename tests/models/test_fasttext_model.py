@@ -238,3 +238,14 @@ def test_fasttext_bin_without_ngrams_loads_as_plain_word2vec(tmp_path, corpus):
     np.testing.assert_allclose(model.wv[word], ft.get_word_vector(word), atol=1e-6)
     with pytest.raises(KeyError):
         model.wv["zzqqxx"]
+
+
+def test_model_files_name_their_class(corpus, tmp_path):
+    from wordvec.errors import ModelFileError
+
+    sentences = corpus[1][:200]
+    FastText(sentences, sg=1, **FAST).save(tmp_path / "ft.npz")
+    assert isinstance(Word2Vec.load(tmp_path / "ft.npz"), FastText)  # a subclass's file loads as the subclass
+    Word2Vec(sentences, vector_size=8, min_count=2, workers=1, epochs=1).save(tmp_path / "w2v.npz")
+    with pytest.raises(ModelFileError, match="Word2Vec model"):
+        FastText.load(tmp_path / "w2v.npz")
