@@ -117,3 +117,13 @@ def test_sorting_moves_rows_and_bags_and_adding_words_is_refused(trained):
         np.testing.assert_allclose(kv[w], v, atol=1e-6)
     with pytest.raises(ParameterError, match="build_vocab"):
         kv.add_vector("new", np.zeros(12))
+
+
+def test_save_and_load_keep_unknown_word_vectors(trained, tmp_path):
+    _, _, kv = trained
+    kv.save(tmp_path / "kv.bin")
+    back = FastTextKeyedVectors.load(tmp_path / "kv.bin")
+    assert back.index_to_key == kv.index_to_key and (back.min_n, back.max_n, back.bucket) == (3, 5, 300)
+    for w in ["walking", "walker", "xyz"]:
+        np.testing.assert_array_equal(back[w], kv[w])
+    assert fasttext.load_model(str(tmp_path / "kv.bin")).get_word_vector("walker") == pytest.approx(kv["walker"], abs=1e-6)
