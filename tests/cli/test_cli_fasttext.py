@@ -72,6 +72,8 @@ def test_train_subwords_writes_a_fasttext_bin_that_fasttext_reads(tmp_path):
     printed = wordvec("print-vectors", out, stdin="walkers\n")
     np.testing.assert_allclose(np.array(printed.stdout.split()[1:], dtype=float), ft.get_word_vector("walkers"),
                                atol=1e-4)
+    similar = wordvec("similar", tmp_path / "m.npz", "walkers", "-n", "2")  # the saved FastText model
+    assert similar.returncode == 0 and len(similar.stdout.splitlines()) == 2, similar.stderr
     text = tmp_path / "v.txt"
     assert wordvec("train", corpus, "-o", text, "--subwords", "--dim", "8", "--min-count", "1", "--epochs", "1",
                    "--no-progress").returncode == 0

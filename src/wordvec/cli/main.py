@@ -181,6 +181,7 @@ def load_vectors(path: str | os.PathLike, fmt: str = "auto") -> Any:
     if fmt == "native":
         return KeyedVectors.load(path)
     if fmt == "model":
+        from ..models import fasttext  # noqa: F401 - so that a saved FastText loads as one
         from ..models.word2vec import Word2Vec
 
         return Word2Vec.load(path).wv
