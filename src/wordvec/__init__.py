@@ -3,7 +3,11 @@ from __future__ import annotations
 
 __version__ = "0.1.0"
 
-__all__ = ["Word2Vec", "KeyedVectors", "WordvecError", "__version__"]
+__all__ = [
+    "Word2Vec", "KeyedVectors", "FastText", "FastTextKeyedVectors", "load_facebook_model", "load_facebook_vectors",
+    "save_facebook_model",
+    "WordvecError", "__version__",
+]
 
 from .errors import WordvecError
 
@@ -18,4 +22,12 @@ def __getattr__(name: str):
         from .vectors.keyedvectors import KeyedVectors
 
         return KeyedVectors
+    if name in ("FastTextKeyedVectors", "load_facebook_vectors"):
+        from .vectors import fasttext_keyedvectors
+
+        return getattr(fasttext_keyedvectors, name)
+    if name in ("FastText", "load_facebook_model", "save_facebook_model"):
+        from .models import fasttext
+
+        return getattr(fasttext, name)
     raise AttributeError(f"module 'wordvec' has no attribute {name!r}")

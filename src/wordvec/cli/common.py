@@ -26,9 +26,9 @@ EXIT_INTERRUPTED = 130
 EXIT_TERMINATED = 143
 
 #: Vector-file formats :func:`load_vectors` reads; 'auto' detects them from the content.
-VECTOR_FORMATS = ("auto", "text", "binary", "native", "model")
+VECTOR_FORMATS = ("auto", "text", "binary", "native", "model", "fasttext")
 #: Formats :func:`save_vectors` writes ('model' needs a whole Word2Vec, see ``train``).
-OUTPUT_FORMATS = ("text", "binary", "native", "model")
+OUTPUT_FORMATS = ("text", "binary", "native", "model", "fasttext")
 
 #: File-name endings and the format they mean (a trailing .gz / .bz2 is looked through).
 SUFFIX_FORMATS = {".bin": "binary", ".txt": "text", ".vec": "text", ".npz": "model", ".kv": "native", ".json": "native"}
@@ -175,9 +175,14 @@ def load_vectors(path: str | os.PathLike, fmt: str = "auto", limit: int | None =
         fmt = detect_vector_format(path)
     if fmt in ("text", "binary"):
         return KeyedVectors.load_word2vec_format(path, binary=(fmt == "binary"), limit=limit)
+    if fmt == "fasttext":
+        from ..vectors.fasttext_keyedvectors import load_facebook_vectors
+
+        return load_facebook_vectors(path)
     if fmt == "native":
         kv = KeyedVectors.load(path, mmap="r" if limit is not None else None)
     else:
+        from ..models import fasttext  # noqa: F401 - so that a saved FastText loads as one
         from ..models.word2vec import Word2Vec
 
         kv = Word2Vec.load(path).wv
@@ -212,7 +217,8 @@ def add_vectors_arguments(p: argparse.ArgumentParser, limit_help: str | None = N
     p.add_argument(
         "--format", choices=VECTOR_FORMATS, default="auto",
         help="format of VECTORS: word2vec text or binary, native (KeyedVectors.save), model "
-        "(Word2Vec.save); default: detected from the content",
+        "(Word2Vec.save), fasttext (a fastText .bin: vectors for unknown words too); default: detected "
+        "from the content",
     )
     p.add_argument("--limit", type=positive_int, default=None, metavar="N",
                    help=limit_help or "load only the first N words (the N most frequent in word2vec files)")
@@ -221,7 +227,7 @@ def add_vectors_arguments(p: argparse.ArgumentParser, limit_help: str | None = N
 def require_words(kv: Any, words: Sequence[str], source: Any) -> None:
     """Raise UnknownWordError (a KeyError) naming the first of ``words`` that is not in ``kv``."""
     for w in words:
-        if w not in kv.key_to_index:
+        if w not in kv:  # a fastText model composes vectors for unknown words
             raise UnknownWordError(f"word {w!r} is not in the vocabulary of {source}")
 
 
@@ -256,7 +262,7 @@ TRAIN_OPTIONS = {
     "negative": "--negative", "ns_exponent": "--ns-exponent", "cbow_mean": "--cbow-mean",
     "alpha": "--alpha", "min_alpha": "--min-alpha", "epochs": "--epochs", "workers": "--threads",
     "seed": "--seed", "max_sentence_length": "--max-sentence-length", "device": "--device",
-    "batch_size": "--batch-size",
+    "batch_size": "--batch-size", "min_n": "--minn", "max_n": "--maxn", "bucket": "--bucket",
 }
 
 
@@ -267,6 +273,8 @@ def train_params(args: argparse.Namespace) -> dict[str, Any]:
     params["hs"] = int(args.hs)
     params["softmax"] = args.softmax
     params["workers"] = args.threads
+    if getattr(args, "subwords", False):
+        params.update(min_n=args.minn, max_n=args.maxn, bucket=args.bucket)
     if args.negative is None:  # --hs or --softmax alone mean that objective only (as word2vec.c)
         params["negative"] = 0 if (args.hs or args.softmax) else TRAIN_DEFAULTS["negative"]
     return params

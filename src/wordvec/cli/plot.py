@@ -113,7 +113,7 @@ def known_words(kv: Any, words: Sequence[str], at_least: int = 2) -> list[str]:
     """``words`` in ``kv`` (duplicates dropped), warning about the others; error if fewer than ``at_least``."""
     known: list[str] = []
     for w in words:
-        if w not in kv.key_to_index:
+        if w not in kv:  # a fastText model composes vectors for unknown words
             warn(f"skipping {w!r}: not in the vocabulary")
         elif w not in known:
             known.append(w)
@@ -134,7 +134,7 @@ def run_words(args: argparse.Namespace) -> int:
     words = known_words(kv, args.words)
     method = _method(args)
     title = args.title or f"{len(words)} words from {Path(args.vectors).name} ({_METHOD_NAME[method]})"
-    plot_words(kv, words, out, method=method, title=title, **_style(args))
+    plot_words(kv[words], words, out, method=method, title=title, **_style(args))
     return _done(f"{len(words)} words", out)
 
 

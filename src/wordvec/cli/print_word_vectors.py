@@ -16,7 +16,8 @@ def add_parser(sub: Any) -> argparse.ArgumentParser:
     p = sub.add_parser("print-word-vectors", help="print the vectors of words read from standard input",
                        description="Read words from standard input (whitespace-separated, any number per "
                        "line) and print each one's vector as a word2vec text line 'word v1 ... vd', in the "
-                       "order read; unknown words are skipped with a warning (exit status 1 at the end).")
+                       "order read (a fastText .bin gives vectors for unknown words too, composed from their "
+                       "character n-grams); words without a vector are skipped with a warning (exit status 1).")
     add_vectors_arguments(p)
     p.add_argument("--header", action="store_true",
                    help="first print the '<count> <dim>' header line, which makes the output a complete "
@@ -35,7 +36,7 @@ def run(args: argparse.Namespace) -> int:
     held: list[str] = []
     for line in sys.stdin:
         for word in line.split():
-            if word not in kv.key_to_index:
+            if word not in kv:  # a fastText .bin has vectors for unknown words too
                 unknown += 1
                 warn(f"{word!r} is not in the vocabulary of {args.vectors}: skipped")
             elif args.header:

@@ -73,7 +73,7 @@ def answer(kv: Any, query: Query, topn: int) -> dict[str, Any]:
     ``{"query", "kind", "neighbours": [[word, cosine], ...]}`` otherwise. Unknown words raise UnknownWordError (a KeyError)."""
     words = query.positive + query.negative
     for w in words:
-        if w not in kv.key_to_index:
+        if w not in kv:  # a fastText model composes vectors for unknown words
             raise UnknownWordError(f"word {w!r} is not in the vocabulary")
     result: dict[str, Any] = {"query": query.text, "kind": query.kind}
     if query.kind == "similarity":

@@ -87,6 +87,13 @@ def add_parser(sub: Any) -> argparse.ArgumentParser:
                        "torch); default: the numba engine on the CPU"),
         t.add_argument("--batch-size", type=int, default=d["batch_size"], metavar="N",
                        help="PyTorch backend: training pairs per batch (default %(default)s)"),
+        t.add_argument("--subwords", action="store_true",
+                       help="fastText: a word's input is the mean of its own and its character n-gram vectors, "
+                       "giving vectors for unknown words too (wordvec.FastText)"),
+        t.add_argument("--minn", type=int, default=3, metavar="N", help="--subwords: shortest n-gram (default 3)"),
+        t.add_argument("--maxn", type=int, default=6, metavar="N", help="--subwords: longest n-gram (default 6)"),
+        t.add_argument("--bucket", type=int, default=2000000, metavar="N",
+                       help="--subwords: hashed n-gram rows (default 2000000)"),
     ]
     p.add_argument("--threads", type=int, default=None, metavar="N",
                    help="worker threads (default: all cores; also with --resume and --continue)")
@@ -171,7 +178,10 @@ def _train(corpus: Any, params: dict[str, Any], progress: bool, checkpoint: Any,
 
     On Ctrl-C the model is saved to ``checkpoint`` (when given) and
     :class:`wordvec.errors.TrainingInterrupted` is raised."""
-    from ..models.word2vec import Word2Vec
+    if params.pop("subwords", False) or "min_n" in params:
+        from ..models.fasttext import FastText as Word2Vec  # noqa: N814 - the same interface
+    else:
+        from ..models.word2vec import Word2Vec
 
     model = Word2Vec(progress=progress, **params)
     with corpus_file(corpus) as path:
@@ -187,6 +197,7 @@ def _train(corpus: Any, params: dict[str, Any], progress: bool, checkpoint: Any,
 def _continue(args: argparse.Namespace, progress: bool, checkpoint: Path, vocab_out: Path | None) -> Any:
     """Train the model saved in ``args.continue_from`` further on ``args.corpus`` (gensim's
     ``build_vocab(update=True)`` then ``train``)."""
+    from ..models import fasttext  # noqa: F401 - so that a saved FastText loads as FastText
     from ..models.word2vec import Word2Vec
 
     model = Word2Vec.load(args.continue_from)
@@ -213,6 +224,7 @@ def _resume(checkpoint: Path, corpus: Any, threads: int | None, progress: bool, 
     Returns the model and the (0-based) epoch the run resumed in; None for a model whose run
     already completed (saved when writing its outputs failed): it is returned as it is, for its
     outputs to be written."""
+    from ..models import fasttext  # noqa: F401 - so that FastText checkpoints load as FastText
     from ..models.word2vec import Word2Vec
 
     model = Word2Vec.load(checkpoint)
@@ -242,6 +254,17 @@ def _resume(checkpoint: Path, corpus: Any, threads: int | None, progress: bool, 
     return model, start
 
 
+def _writer(model: Any, out: Path, fmt: str) -> Any:
+    """What writes ``model`` to ``out`` in format ``fmt``."""
+    if fmt == "model":
+        return lambda: model.save(out)
+    if fmt == "fasttext":
+        from ..models.fasttext import save_facebook_model
+
+        return lambda: save_facebook_model(model, out)
+    return lambda: save_vectors(model.wv, out, fmt)
+
+
 def _same_file(a: Any, b: Any) -> bool:
     return b is not None and Path(a).resolve() == Path(b).resolve()
 
@@ -269,6 +292,8 @@ def _check_options(args: argparse.Namespace) -> None:
         raise UsageError("--read-vocab starts a new run: it cannot be given with --resume or --continue")
     if args.binary and args.format not in (None, "binary"):
         raise UsageError(f"--binary contradicts --format {args.format}")
+    if args.format == "fasttext" and not args.subwords and args.resume is None and args.continue_from is None:
+        raise UsageError("--format fasttext writes a fastText model: train it with --subwords")
     changed = [(dest, opt) for dest, opt, default in args.training_options if getattr(args, dest) != default]
     if args.resume is not None and changed:
         raise UsageError(f"{changed[0][1]} cannot be given with --resume: the run continues with the parameters "
@@ -338,7 +363,7 @@ def run(args: argparse.Namespace) -> int:
               f"continue with: {_resume_command(args, checkpoint, fmt)}", file=sys.stderr)
         return EXIT_TERMINATED if terminated else EXIT_INTERRUPTED if exc.signum == signal.SIGINT else 128 + exc.signum
     try:  # a failed write (full disk, Ctrl-C) saves the trained model to the checkpoint instead
-        write_or_rescue((lambda: model.save(out)) if fmt == "model" else (lambda: save_vectors(model.wv, out, fmt)),
+        write_or_rescue(_writer(model, out, fmt),
                         model.save, checkpoint, f"writing the {'model' if fmt == 'model' else 'vectors'} to '{out}'")
         if args.save_model:
             write_or_rescue(lambda: model.save(args.save_model), model.save, checkpoint,

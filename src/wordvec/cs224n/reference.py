@@ -41,6 +41,8 @@ __all__ = [
     "cbow",
     "gradcheck",
     "sgd",
+    "bag_logistic_loss_and_gradient",
+    "fasttext_bag_step",
 ]
 
 #: ``(center_vec, outside_idx, outside_vectors) -> (loss, grad_center_vec, grad_outside_vectors)``
@@ -489,3 +491,74 @@ def sgd(
         if folder is not None and (t % checkpoint_every == 0 or t == iterations):
             _save_checkpoint(folder, t, x, step, ema)
     return x
+
+
+# ---------------------------------------------------------------------------------------------
+# Subword models (fastText): the input is the mean of a bag of rows
+
+
+def bag_logistic_loss_and_gradient(
+    input_vectors: ArrayLike, bag: ArrayLike, output_vectors: ArrayLike, targets: ArrayLike, labels: ArrayLike
+) -> tuple[float, NDArray, NDArray, NDArray]:
+    """Binary-logistic loss of a bag of input rows against output rows, and its gradients.
+
+    ``bag`` (n >= 1 row indices of ``input_vectors`` V, repeats allowed) gives the hidden vector
+    h = (1/n) sum_{i} V[bag_i]. Each target t_j (a row of ``output_vectors`` U) has a label
+    y_j in {0, 1}, sign s_j = 2 y_j - 1:
+
+    - J = -sum_j log sigma(s_j u_{t_j} . h);
+    - dJ/dh = sum_j (sigma(u_{t_j} . h) - y_j) u_{t_j}, shape (d,);
+    - dJ/dV[r] = (m_r / n) dJ/dh, m_r = occurrences of r in the bag; shape of V;
+    - dJ/dU[t] = sum_{j: t_j = t} (sigma(u_t . h) - y_j) h; shape of U.
+
+    Negative sampling is targets (o, k_1..k_K) with labels (1, 0..0); hierarchical softmax is the
+    inner nodes of the word's Huffman path with labels 1 - code (word2vec.c's convention). A
+    skip-gram step uses the center word's bag (its row and n-gram rows); a CBOW step uses the
+    concatenation of the context words' bags, so h is the mean over all of their rows.
+
+    Returns (J, dJ/dV, dJ/dU, dJ/dh).
+    """
+    V = np.asarray(input_vectors, dtype=np.float64)
+    U = np.asarray(output_vectors, dtype=np.float64)
+    bag = np.asarray(bag)
+    t = np.asarray(targets)
+    y = np.asarray(labels, dtype=np.float64)
+    if V.ndim != 2 or U.ndim != 2 or V.shape[1] != U.shape[1]:
+        raise ParameterError(f"input and output vectors must be (n, d) with one d, got {V.shape} and {U.shape}")
+    if bag.ndim != 1 or bag.size == 0 or not np.issubdtype(bag.dtype, np.integer) or bag.min() < 0 or bag.max() >= len(V):
+        raise ParameterError(f"bag must be a non-empty 1-D array of rows in [0, {len(V)}), got {bag!r}")
+    if t.ndim != 1 or t.shape != y.shape or (t.size and (not np.issubdtype(t.dtype, np.integer) or t.min() < 0 or t.max() >= len(U))):
+        raise ParameterError(f"targets must be 1-D rows in [0, {len(U)}) with one label each, got {t!r}, {y!r}")
+    if not np.all((y == 0) | (y == 1)):
+        raise ParameterError(f"labels must be 0 or 1, got {y!r}")
+    h = V[bag].mean(axis=0)
+    z = U[t] @ h
+    s = 2 * y - 1
+    coef = sigmoid(z) - y  # dJ/dz_j
+    grad_h = coef @ U[t]
+    grad_V = np.zeros_like(V)
+    np.add.at(grad_V, bag, grad_h / bag.size)
+    grad_U = np.zeros_like(U)
+    np.add.at(grad_U, t, np.outer(coef, h))
+    return float(np.sum(_neg_log_sigmoid(s * z))), grad_V, grad_U, grad_h
+
+
+def fasttext_bag_step(
+    input_vectors: ArrayLike, bag: ArrayLike, output_vectors: ArrayLike, targets: ArrayLike, labels: ArrayLike,
+    lr: float,
+) -> tuple[NDArray, NDArray]:
+    """fastText's SGD step for one prediction from a bag; returns the new (V, U) (float64 copies).
+
+    With g = dJ/dh and dJ/dU from :func:`bag_logistic_loss_and_gradient` at the old (V, U):
+    U <- U - lr dJ/dU, and every occurrence of a row r in the bag gets V[r] <- V[r] - lr g. Each
+    row thus moves by lr m_r g, n times the step along the true gradient (m_r / n) g. fastText
+    scales the input side this way for word vectors (only its supervised models divide by n;
+    gensim does the same for skip-gram and divides by n for CBOW); the compiled kernels follow
+    fastText.
+    """
+    lr = check_float("lr", lr, 0.0, low_open=True)
+    _, _, grad_U, grad_h = bag_logistic_loss_and_gradient(input_vectors, bag, output_vectors, targets, labels)
+    V = np.array(input_vectors, dtype=np.float64)
+    U = np.array(output_vectors, dtype=np.float64) - lr * grad_U
+    np.add.at(V, np.asarray(bag), -lr * grad_h)
+    return V, U

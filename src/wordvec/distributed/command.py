@@ -84,7 +84,7 @@ def cmd_train(args: argparse.Namespace) -> int:
         if getattr(args, name, None):
             raise ParameterError(f"--{name} is not supported by distributed training: a stopped job starts again")
     for dest, flag in (("continue_from", "--continue"), ("read_vocab", "--read-vocab"), ("save_vocab", "--save-vocab"),
-                       ("plot_loss", "--plot-loss")):
+                       ("plot_loss", "--plot-loss"), ("subwords", "--subwords")):
         if getattr(args, dest, None):
             raise ParameterError(f"{flag} is not supported by distributed training (use 'wordvec train')")
     if not math.isfinite(args.timeout) or args.timeout <= 0:

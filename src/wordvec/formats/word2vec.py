@@ -228,8 +228,12 @@ class _Window:
 
 # ---------------------------------------------------------------------------------- word2vec reading
 
+#: The first four bytes of a fastText ``.bin`` model (its magic number, little-endian int32).
+FASTTEXT_SIGNATURE = (793712314).to_bytes(4, "little")
+
+
 def detect_format(path: Any) -> str:
-    """The format of a vector file from its content: 'native', 'model', 'text' or 'binary'.
+    """The format of a vector file from its content: 'fasttext', 'native', 'model', 'text' or 'binary'.
 
     A JSON object is a native ``KeyedVectors.save`` file, a zip archive a ``Word2Vec.save``
     model. Otherwise it is a word2vec file (plain or compressed): 'text' when the line after the
@@ -242,7 +246,10 @@ def detect_format(path: Any) -> str:
 
 
 def format_of(head: bytes) -> str:
-    """:func:`detect_format` for the first 64 KiB of a file."""
+    """:func:`detect_format` for the first 64 KiB of a file ('fasttext' for a fastText ``.bin``,
+    which starts with fastText's signature)."""
+    if head[:4] == FASTTEXT_SIGNATURE:
+        return "fasttext"
     if head.lstrip()[:1] == b"{":
         return "native"
     if head[:4] == b"PK\x03\x04":

@@ -407,6 +407,7 @@ class Word2Vec:
         if self.vocab is None:
             raise ParameterError("cannot save a model without a vocabulary")
         meta = {
+            "model": type(self).__name__,
             "params": {k: getattr(self, k) for k in self.PARAMS},
             "words": self.vocab.words,
             "raw_word_count": self.vocab.raw_word_count,
@@ -416,16 +417,27 @@ class Word2Vec:
             "pending_run": None if self.pending_run is None else self.pending_run.to_json(),
         }
         arrays = {
-            "counts": self.vocab.counts, "w_in": self.wv.vectors, "syn1neg": self.syn1neg, "syn1": self.syn1,
+            "counts": self.vocab.counts, "w_in": self.input_matrix(), "syn1neg": self.syn1neg, "syn1": self.syn1,
             "syn1_softmax": self.syn1_softmax, "rng": self.rng_states,
         }
         save_model_file(path, meta, arrays, force=force)
 
     @classmethod
     def load(cls, path: str | os.PathLike) -> "Word2Vec":
-        """Load a model written by :meth:`save`; a truncated or altered file raises ModelFileError."""
+        """Load a model written by :meth:`save`; a truncated or altered file raises ModelFileError.
+        A file saved by a subclass (``FastText``) loads as that subclass once its module is imported."""
         meta = load_model_meta(path)
         path = Path(path)
+        kind = meta.get("model", "Word2Vec")
+        if kind != cls.__name__:  # a subclass's file (FastText) loads as that subclass
+            pending, found = list(cls.__subclasses__()), None
+            while pending and found is None:
+                sub = pending.pop()
+                found = sub if sub.__name__ == kind else None
+                pending += sub.__subclasses__()
+            if found is None:
+                raise ModelFileError(f"'{path}' holds a {kind} model: load it with wordvec.{kind}.load")
+            cls = found
         try:
             params = {k: meta["params"][k] for k in cls.PARAMS}
             model = cls(**params)
@@ -435,7 +447,7 @@ class Word2Vec:
             n, d = len(words), model.vector_size
             expect = {  # only these members are read, each checked before its data (formats.npz)
                 "counts": ((n,), np.int64),
-                "w_in": ((n, d), np.float32),
+                "w_in": ((model.input_rows(n), d), np.float32),
                 "syn1neg": ((n if model.negative else 0, d), np.float32),
                 "syn1": ((n - 1 if model.hs else 0, d), np.float32),
                 "syn1_softmax": ((n if model.softmax else 0, d), np.float32),
@@ -458,7 +470,7 @@ class Word2Vec:
             )
         except (KeyError, ValueError, TypeError, ParameterError) as e:
             raise ModelFileError(f"'{path}' is not a valid wordvec model file: {e}") from None
-        model.wv = KeyedVectors.from_vectors(words, np.ascontiguousarray(arrays["w_in"]), counts=vocab.counts)
+        model.wv = model.make_vectors(words, np.ascontiguousarray(arrays["w_in"]), vocab.counts)
         vocab.words, vocab.key_to_index = model.wv.index_to_key, model.wv.key_to_index
         model.vocab = vocab
         model.syn1neg = np.ascontiguousarray(arrays["syn1neg"])
@@ -469,6 +481,20 @@ class Word2Vec:
         model.epochs_trained = epochs_trained
         model.pending_run = pending
         return model
+
+    # The input matrix as saved: one row per word here; subclasses with more input rows (FastText's
+    # n-gram buckets) override these three.
+    def input_matrix(self) -> np.ndarray:
+        """The trained input rows (``wv.vectors``: one per word)."""
+        return self.wv.vectors
+
+    def input_rows(self, n_words: int) -> int:
+        """Rows of the input matrix for a vocabulary of ``n_words``."""
+        return n_words
+
+    def make_vectors(self, words: list[str], w_in: np.ndarray, counts: np.ndarray) -> KeyedVectors:
+        """``wv`` for a vocabulary and its (loaded) input matrix."""
+        return KeyedVectors.from_vectors(words, w_in, counts=counts)
 
     def __repr__(self) -> str:
         n = 0 if self.vocab is None else len(self.vocab)

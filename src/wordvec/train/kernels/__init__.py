@@ -5,6 +5,7 @@
 - :mod:`.outputs`: the output side (negative sampling, hierarchical softmax);
 - :mod:`.inputs`: the input side over bags of rows (plain word2vec is the bag of one);
 - :mod:`.chunk`: the word2vec kernel over one chunk of sentences;
+- :mod:`.subwords`: fastText's skip-gram over bags (the center's bag predicts its context);
 - :mod:`.softmax`: the pieces of the exact softmax between BLAS products.
 """
 from .chunk import train_chunk
@@ -22,10 +23,12 @@ from .config import (
     sigmoid_tables,
 )
 from .outputs import draw_negatives, hierarchical_softmax, negative_sampling, update_outputs
+from .subwords import train_chunk_center_bags
 from .softmax import gather_hidden, scatter_hidden, softmax_examples, softmax_gradient, softmax_rows
 
 __all__ = [
     "EXAMPLES", "LOSS", "MAX_EXP", "N_STATS", "TRAINED_WORDS", "Bags", "KernelConfig", "Tables", "Weights",
     "draw_negatives", "gather_hidden", "hierarchical_softmax", "negative_sampling", "rng_state", "scatter_hidden",
-    "sigmoid_tables", "softmax_examples", "softmax_gradient", "softmax_rows", "train_chunk", "update_outputs",
+    "sigmoid_tables", "softmax_examples", "softmax_gradient", "softmax_rows", "train_chunk", "train_chunk_center_bags",
+    "update_outputs",
 ]

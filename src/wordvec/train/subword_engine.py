@@ -1,0 +1,48 @@
+"""The subword engine: the numba engine for models whose inputs are bags of rows (FastText).
+
+A model plugs in by having ``subword_bags()`` (a :class:`.kernels.Bags`, or None for one row per
+word) and ``wv.input_matrix`` (the rows the bags point into). Skip-gram runs fastText's
+orientation with :func:`.kernels.train_chunk_center_bags` (the center's bag gathered once per
+window, or per pair with ``model.per_pair_updates``); CBOW runs the word2vec kernel over the bags,
+which is fastText's CBOW; without bags the model is plain word2vec and runs the word2vec kernel
+as it is. After every epoch the model's composed word vectors are recomputed
+(``wv.adjust_vectors()``), so callbacks and checkpoints see current vectors.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from . import kernels
+from .numba_engine import NumbaEngine
+from .state import Tally
+
+
+class SubwordEngine(NumbaEngine):
+    """:class:`.numba_engine.NumbaEngine` over the model's bags of rows (see the module docstring)."""
+
+    def __init__(self, model: Any) -> None:
+        super().__init__(model, bags=model.subword_bags(), w_in=model.wv.input_matrix)
+        self.center_bags = self.bags is not None and bool(model.sg)
+        self.per_pair = int(bool(model.per_pair_updates))
+
+    def train(self, batch: Any, alpha0: float, alpha1: float, worker: int) -> Tally:
+        if not self.center_bags:
+            return super().train(batch, alpha0, alpha1, worker)
+        stats = np.zeros(kernels.N_STATS, dtype=np.float64)
+        kernels.train_chunk_center_bags(
+            batch.ids, batch.offsets, self.w, self.tables, self.cfg, alpha0, alpha1, self.rng[worker], stats,
+            self.bags, self.per_pair, self.skip_loss,
+        )
+        return Tally(loss=float(stats[kernels.LOSS]), examples=float(stats[kernels.EXAMPLES]),
+                     trained_words=int(stats[kernels.TRAINED_WORDS]))
+
+    def end_epoch(self) -> None:
+        super().end_epoch()
+        self.model.wv.adjust_vectors()
+
+
+def uses_subword_engine(model: Any) -> bool:
+    """Whether ``model`` trains on this engine (it exposes its bags of rows)."""
+    return callable(getattr(model, "subword_bags", None))

@@ -1,0 +1,101 @@
+"""The subword kernels against the float64 reference of the bag-averaged objective, step by step."""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from wordvec.cs224n.reference import bag_logistic_loss_and_gradient
+from wordvec.text.subwords import vocabulary_bags
+from wordvec.text.vocab import Vocabulary
+from wordvec.train import kernels
+
+WORDS = ["walking", "talked", "jumps", "runner", "swims"]
+D = 8
+BUCKET = 40
+
+
+def _setup():
+    vocab = Vocabulary.from_counts({w: 10 - i for i, w in enumerate(WORDS)}, 1)
+    bo, br = vocabulary_bags(vocab.words, 3, 5, BUCKET)
+    codes, points, lengths = vocab.huffman()
+    sig, logsig = kernels.sigmoid_tables()
+    V = len(WORDS)
+    tables = kernels.Tables(
+        keep=np.full(V, 2**32, dtype=np.int64), alias_threshold=np.full(V, 2**32 - 1, dtype=np.uint32),
+        alias_index=np.arange(V, dtype=np.int32), codes=codes, points=points, code_lengths=lengths,
+        sigmoid=sig, log_sigmoid=logsig,
+    )
+    rng = np.random.default_rng(0)
+    w_in = rng.normal(scale=0.3, size=(V + BUCKET, D)).astype(np.float32)
+    w_hs = rng.normal(scale=0.3, size=(V - 1, D)).astype(np.float32)
+    return kernels.Bags(bo, br), tables, w_in, w_hs
+
+
+def _run(sentence, sg, per_pair, bags, tables, w_in, w_hs, alpha):
+    w_in, w_hs = w_in.copy(), w_hs.copy()
+    weights = kernels.Weights(w_in, np.zeros((0, D), np.float32), w_hs)
+    cfg = kernels.KernelConfig(sg=sg, window=1, negative=0, hs=1, cbow_mean=1, shared_negatives=0, lookahead=1)
+    stats = np.zeros(kernels.N_STATS)
+    ids = np.asarray(sentence, dtype=np.int32)
+    offsets = np.array([0, len(ids)], dtype=np.int64)
+    if sg:
+        kernels.train_chunk_center_bags(ids, offsets, weights, tables, cfg, alpha, alpha, kernels.rng_state(1, 0),
+                                        stats, bags, per_pair)
+    else:
+        kernels.train_chunk(ids, offsets, weights, tables, cfg, alpha, alpha, kernels.rng_state(1, 0), stats, bags)
+    return w_in, w_hs, stats
+
+
+def _reference(sentence, sg, per_pair, bags, tables, w_in, w_hs, alpha):
+    """fastText's updates in float64, window 1 (every window holds its neighbours)."""
+    V, U = w_in.astype(np.float64), w_hs.astype(np.float64)
+    loss = 0.0
+
+    def bag(w):
+        return bags.rows[bags.offsets[w]:bags.offsets[w + 1]]
+
+    def path(w):
+        n = tables.code_lengths[w]
+        return tables.points[w, :n], 1 - tables.codes[w, :n]
+
+    for pos, word in enumerate(sentence):
+        ctx = [sentence[c] for c in (pos - 1, pos + 1) if 0 <= c < len(sentence)]
+        if sg:  # the center's bag predicts each context word
+            grad_h = np.zeros(D)
+            for c in ctx:
+                l, _, g_U, g_h = bag_logistic_loss_and_gradient(V, bag(word), U, *path(c))
+                loss += l
+                U -= alpha * g_U
+                if per_pair:
+                    np.add.at(V, bag(word), -alpha * g_h)
+                else:
+                    grad_h += g_h
+            if not per_pair:
+                np.add.at(V, bag(word), -alpha * grad_h)
+        else:  # the mean over the context words' bags predicts the center
+            rows_in = np.concatenate([bag(c) for c in ctx])
+            l, _, g_U, g_h = bag_logistic_loss_and_gradient(V, rows_in, U, *path(word))
+            loss += l
+            U -= alpha * g_U
+            np.add.at(V, rows_in, -alpha * g_h)
+    return V, U, loss
+
+
+@pytest.mark.parametrize("sg,per_pair", [(1, 0), (1, 1), (0, 0)], ids=["sg-per-window", "sg-per-pair", "cbow"])
+def test_kernel_steps_equal_the_float64_reference(sg, per_pair):
+    bags, tables, w_in, w_hs = _setup()
+    sentence = [0, 3, 1, 4, 0]  # "walking" twice: its bag is updated by two windows
+    got_in, got_hs, stats = _run(sentence, sg, per_pair, bags, tables, w_in, w_hs, 0.1)
+    ref_in, ref_hs, ref_loss = _reference(sentence, sg, per_pair, bags, tables, w_in, w_hs, 0.1)
+    assert np.abs(ref_in - w_in).max() > 1e-3  # the steps did something
+    np.testing.assert_allclose(got_in, ref_in, atol=2e-5)
+    np.testing.assert_allclose(got_hs, ref_hs, atol=2e-5)
+    assert stats[kernels.LOSS] == pytest.approx(ref_loss, rel=1e-4)
+    assert stats[kernels.EXAMPLES] == (8 if sg else 5)
+
+
+def test_per_window_differs_from_per_pair_only_by_the_order_of_updates():
+    bags, tables, w_in, w_hs = _setup()
+    a = _run([0, 3, 1], 1, 0, bags, tables, w_in, w_hs, 0.1)[0]
+    b = _run([0, 3, 1], 1, 1, bags, tables, w_in, w_hs, 0.1)[0]
+    assert 0 < np.abs(a - b).max() < 0.05 * np.abs(a - w_in).max()
