@@ -30,9 +30,9 @@ def model_bin(tmp_path_factory):
     return path, model
 
 
-def test_print_vectors_matches_fasttext_for_known_and_unknown_words(model_bin):
+def test_print_word_vectors_matches_fasttext_for_known_and_unknown_words(model_bin):
     path, model = model_bin
-    result = wordvec("print-vectors", path, stdin="walking walker\ntalkative\n")
+    result = wordvec("print-word-vectors", path, stdin="walking walker\ntalkative\n")
     assert result.returncode == 0, result.stderr
     lines = result.stdout.splitlines()
     assert [line.split()[0] for line in lines] == ["walking", "walker", "talkative"]
@@ -69,7 +69,7 @@ def test_train_subwords_writes_a_fasttext_bin_that_fasttext_reads(tmp_path):
     assert result.returncode == 0, result.stderr
     ft = fasttext.load_model(str(out))
     assert ft.get_dimension() == 8 and ft.get_subwords("walkers")[1].size > 0
-    printed = wordvec("print-vectors", out, stdin="walkers\n")
+    printed = wordvec("print-word-vectors", out, stdin="walkers\n")
     np.testing.assert_allclose(np.array(printed.stdout.split()[1:], dtype=float), ft.get_word_vector("walkers"),
                                atol=1e-4)
     similar = wordvec("similar", tmp_path / "m.npz", "walkers", "-n", "2")  # the saved FastText model
