@@ -422,3 +422,7 @@ def check_reiterable(sentences: object) -> None:
             "sentences is a one-shot iterator (e.g. a generator): it would be empty after the first pass; "
             "pass a list or a re-iterable object whose __iter__ starts over (or use corpus_file)"
         )
+
+
+#: The compiled tokenizer and hash-table primitives, public for the other text kernels (phrases).
+is_space, lookup, find_or_add = _is_space, _lookup, _find_or_add
