@@ -183,6 +183,7 @@ def prune(slots, key_bytes, offsets, values, n, min_reduce):
             pos += length
             m += 1
     offsets[m] = pos
+    values[m:n] = 0
     _rehash(slots, key_bytes, offsets, m)
     return m
 
@@ -229,8 +230,9 @@ def tokenize(buf, max_sentence_length):
 
 
 @numba.njit(inline="always")
-def _is_connector(src, start, stop, c_slots, c_bytes, c_offsets):
-    return c_offsets.shape[0] > 1 and lookup(src, start, stop, c_slots, c_bytes, c_offsets)[1] >= 0
+def _is_connector(src, start, stop, connectors):
+    c_slots, c_bytes, c_offsets, c_n = connectors
+    return c_n > 0 and lookup(src, start, stop, c_slots, c_bytes, c_offsets)[1] >= 0
 
 
 @numba.njit(inline="always")
@@ -261,7 +263,6 @@ def count_bigrams(
     ``scratch`` (uint8) must hold the longest bigram key. Stops before a sentence whose keys might
     not fit. Returns ``(next sentence, keys, min_reduce, tokens read, keys needed, bytes needed)``.
     """
-    c_slots, c_bytes, c_offsets = connectors
     n_sent = sent.shape[0] - 1
     words = 0
     dl = delim.shape[0]
@@ -277,7 +278,7 @@ def count_bigrams(
             return s, n, min_reduce, words, need_keys, need_bytes
         start = -1
         for i in range(a, b):
-            if not _is_connector(src, starts[i], ends[i], c_slots, c_bytes, c_offsets):
+            if not _is_connector(src, starts[i], ends[i], connectors):
                 w, n = find_or_add(src, starts[i], ends[i], slots, key_bytes, offsets, n)
                 values[w] += 1
                 if start >= 0:
@@ -331,7 +332,6 @@ def join_phrases(
 
     As in gensim, an empty token cannot start a phrase and is dropped when one would start there.
     """
-    c_slots, c_bytes, c_offsets = connectors
     n_sent = sent.shape[0] - 1
     out = np.empty(starts.shape[0], dtype=np.int64)
     scores = np.empty(starts.shape[0], dtype=np.float64)
@@ -342,7 +342,7 @@ def join_phrases(
         start = -1
         for i in range(sent[s], sent[s + 1]):
             active = start >= 0 and ends[start] > starts[start]
-            if not _is_connector(src, starts[i], ends[i], c_slots, c_bytes, c_offsets):
+            if not _is_connector(src, starts[i], ends[i], connectors):
                 if active:
                     w, score = _score(mode, src, starts, ends, start, i, delim, scratch, slots, key_bytes, offsets,
                                       values, n_keys, min_count, corpus_word_count)
@@ -461,3 +461,22 @@ def score_candidates(mode, index, ca, cb, values, n_keys, min_count, threshold, 
             scores[m] = score
             m += 1
     return keep[:m], scores[:m]
+
+
+@numba.njit(nogil=True, cache=True)
+def merge_counts(slots, key_bytes, offsets, values, n, o_bytes, o_offsets, o_values, o_n):
+    """Add another table's o_n keys and counts (new keys appended in its order; room is
+    guaranteed by the caller); returns the new number of keys."""
+    for i in range(o_n):
+        w, n = find_or_add(o_bytes, o_offsets[i], o_offsets[i + 1], slots, key_bytes, offsets, n)
+        values[w] += o_values[i]
+    return n
+
+
+@numba.njit(nogil=True, cache=True)
+def all_distinct(slots, key_bytes, offsets, n):
+    """Whether the n keys are distinct (each key's lookup finds itself)."""
+    for i in range(n):
+        if lookup(key_bytes, offsets[i], offsets[i + 1], slots, key_bytes, offsets)[1] != i:
+            return False
+    return True
