@@ -3,7 +3,11 @@ from __future__ import annotations
 
 __version__ = "0.1.0"
 
-__all__ = ["Word2Vec", "KeyedVectors", "WordvecError", "__version__"]
+__all__ = [
+    "Word2Vec", "KeyedVectors", "WordvecError", "__version__",
+    "Phrases", "FrozenPhrases", "ENGLISH_CONNECTOR_WORDS", "original_scorer", "npmi_scorer",
+]
+_PHRASES = ("Phrases", "FrozenPhrases", "ENGLISH_CONNECTOR_WORDS", "original_scorer", "npmi_scorer")
 
 from .errors import WordvecError
 
@@ -18,4 +22,8 @@ def __getattr__(name: str):
         from .vectors.keyedvectors import KeyedVectors
 
         return KeyedVectors
+    if name in _PHRASES:
+        from .text import phrases
+
+        return getattr(phrases, name)
     raise AttributeError(f"module 'wordvec' has no attribute {name!r}")

@@ -720,6 +720,9 @@ def build_parser() -> argparse.ArgumentParser:
                    help="passes over the corpus (default %(default)s)")
     p.add_argument("--no-progress", action="store_true", help="no progress bar")
     p.set_defaults(func=cmd_main_job)
+
+    from . import phrases
+    phrases.add_parser(sub)
     return parser
 
 
