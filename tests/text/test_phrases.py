@@ -9,6 +9,8 @@ import zipfile
 
 import numpy as np
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from gensim.models import phrases as gp
 from gensim.models.word2vec import LineSentence
 
@@ -271,3 +273,30 @@ def test_exported_from_the_package():
     assert wordvec.Phrases is Phrases and wordvec.FrozenPhrases is FrozenPhrases
     assert wordvec.ENGLISH_CONNECTOR_WORDS == gp.ENGLISH_CONNECTOR_WORDS
     assert wordvec.original_scorer is original_scorer and wordvec.npmi_scorer is npmi_scorer
+
+
+WORDS = ["a", "b", "c", "d", "of", "the", "x_y", "x", "y", "_", "é", ""]
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    text=st.lists(st.lists(st.sampled_from(WORDS), max_size=9), max_size=40),
+    more=st.lists(st.lists(st.sampled_from(WORDS), max_size=9), max_size=10),
+    min_count=st.integers(1, 3),
+    threshold=st.sampled_from([0.01, 0.5, 2.0]),
+    scoring=st.sampled_from(["default", "npmi"]),
+    max_vocab_size=st.sampled_from([3, 8, 30, 10**6]),
+    connectors=st.booleans(),
+)
+def test_random_corpora_equal_gensim(text, more, min_count, threshold, scoring, max_vocab_size, connectors):
+    params = dict(min_count=min_count, threshold=threshold if scoring == "default" else threshold / 4,
+                  scoring=scoring, max_vocab_size=max_vocab_size,
+                  connector_words={"of", "the"} if connectors else frozenset())
+    ours, theirs = Phrases(text, **params), gp.Phrases(text, **params)
+    ours.add_vocab(more)
+    theirs.add_vocab(more)
+    _same_model(ours, theirs)
+    sentences = text + more
+    assert list(ours[sentences]) == list(theirs[sentences])
+    assert list(ours.freeze()[sentences]) == list(theirs.freeze()[sentences])
+    assert ours.find_phrases(sentences) == theirs.find_phrases(sentences)

@@ -21,6 +21,7 @@ import inspect
 import itertools
 import json
 import logging
+import numbers
 import os
 import time
 import zipfile
@@ -377,7 +378,8 @@ class PhrasedCorpus:
         return len(self.corpus)  # type: ignore[arg-type]
 
 
-def _check_scoring(scoring: Any, threshold: float) -> Callable:
+def _resolve_scoring(scoring: Any) -> Callable:
+    """The scoring function named by ``scoring``, or ``scoring`` itself once its parameters are checked."""
     if isinstance(scoring, str):
         if scoring == "default":
             scoring = original_scorer
@@ -394,10 +396,6 @@ def _check_scoring(scoring: Any, threshold: float) -> Callable:
     missing = [p for p in _SCORER_PARAMS if p not in params]
     if missing:
         raise ParameterError(f"the scoring function lacks the parameters {missing} (it must accept {list(_SCORER_PARAMS)})")
-    if scoring is original_scorer and not threshold > 0:
-        raise ParameterError(f"threshold must be positive with the default scoring, got {threshold!r}")
-    if scoring is npmi_scorer and not -1 <= threshold <= 1:
-        raise ParameterError(f"threshold must be between -1 and 1 with npmi scoring, got {threshold!r}")
     return scoring
 
 
@@ -413,7 +411,7 @@ def _scoring_name(scoring: Any) -> Any:
 
 def _scorer_from_header(name: str, stored: Any, given: Callable | None, required: bool) -> Any:
     if given is not None:
-        return _check_scoring(given, 1.0 if stored != "npmi" else 0.0)
+        return _resolve_scoring(given)
     if stored == "default":
         return original_scorer
     if stored == "npmi":
@@ -436,8 +434,9 @@ class Phrases(_Phrasing):
     beyond it the rarest are pruned), ``delimiter``, ``scoring`` ('default' = word2vec.c's
     :func:`original_scorer`, 'npmi' = :func:`npmi_scorer`, or a function taking the same named
     arguments: slower, run in Python), ``connector_words`` (may sit inside a phrase, never at its
-    ends; :data:`ENGLISH_CONNECTOR_WORDS` for English). ``progress_per`` sets how often counting
-    logs its progress, in sentences.
+    ends; :data:`ENGLISH_CONNECTOR_WORDS` for English). ``progress_per`` is accepted for
+    compatibility (counting logs once per corpus). Counting and joining run in compiled code for
+    the built-in scores; ``vocab`` copies the counts into a dict on access.
     """
 
     def __init__(
@@ -454,13 +453,17 @@ class Phrases(_Phrasing):
         corpus_file: str | os.PathLike | None = None,
     ) -> None:
         self._init_common(delimiter, connector_words)
-        if isinstance(min_count, bool) or not isinstance(min_count, (int, float)) or not min_count > 0:
+        if isinstance(min_count, bool) or not isinstance(min_count, numbers.Real) or not min_count > 0:
             raise ParameterError(f"min_count must be positive, got {min_count!r}")
-        if isinstance(threshold, bool) or not isinstance(threshold, (int, float)) or threshold != threshold:
+        if isinstance(threshold, bool) or not isinstance(threshold, numbers.Real) or threshold != threshold:
             raise ParameterError(f"threshold must be a number, got {threshold!r}")
-        if isinstance(max_vocab_size, bool) or not isinstance(max_vocab_size, (int, np.integer)) or max_vocab_size < 1:
+        if isinstance(max_vocab_size, bool) or not isinstance(max_vocab_size, numbers.Integral) or max_vocab_size < 1:
             raise ParameterError(f"max_vocab_size must be a positive integer, got {max_vocab_size!r}")
-        self.scoring = _check_scoring(scoring, threshold)
+        self.scoring = _resolve_scoring(scoring)
+        if self.scoring is original_scorer and not threshold > 0:
+            raise ParameterError(f"threshold must be positive with the default scoring, got {threshold!r}")
+        if self.scoring is npmi_scorer and not -1 <= threshold <= 1:
+            raise ParameterError(f"threshold must be between -1 and 1 with npmi scoring, got {threshold!r}")
         self.min_count = min_count
         self.threshold = threshold
         self.max_vocab_size = int(max_vocab_size)
