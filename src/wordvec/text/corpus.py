@@ -30,7 +30,7 @@ import numpy as np
 
 from ..errors import CorpusError
 from ..pool import WorkerPool
-from .tokens import build_hash_table, is_space, last_boundary, lookup
+from .tokens import build_hash_table, find_or_add, is_space, last_boundary, lookup
 from .vocab import VocabCounter
 
 BLOCK_BYTES = 1 << 18
@@ -226,21 +226,6 @@ def _resized(a: np.ndarray, size: int) -> np.ndarray:
     return out
 
 
-@numba.njit(inline="always")
-def _find_or_add(src, start, stop, table, word_bytes, offsets, n):
-    """Index of the word src[start:stop] in the table, adding it as word n if new; returns
-    (index, new word count). The caller guarantees room for one more word."""
-    slot, w = lookup(src, start, stop, table, word_bytes, offsets)
-    if w >= 0:
-        return w, n
-    table[slot] = n
-    base = offsets[n]
-    for k in range(stop - start):
-        word_bytes[base + k] = src[start + k]
-    offsets[n + 1] = base + stop - start
-    return n, n + 1
-
-
 @numba.njit(nogil=True, cache=True)
 def _count_tokens(buf, pos, key, table, word_bytes, offsets, count, first, n):
     """Count the tokens of buf[pos:] (uint8); stops before a token that might not fit (then
@@ -259,7 +244,7 @@ def _count_tokens(buf, pos, key, table, word_bytes, offsets, count, first, n):
             stop += 1
         if 2 * (n + 2) > table.shape[0] or n + 2 > count.shape[0] or offsets[n] + stop - pos > word_bytes.shape[0]:
             break
-        w, n2 = _find_or_add(buf, pos, stop, table, word_bytes, offsets, n)
+        w, n2 = find_or_add(buf, pos, stop, table, word_bytes, offsets, n)
         if n2 > n:
             count[w] = 0
             first[w] = key + pos
@@ -274,7 +259,7 @@ def _count_tokens(buf, pos, key, table, word_bytes, offsets, count, first, n):
 def _merge_words(table, word_bytes, offsets, count, first, n, o_bytes, o_offsets, o_count, o_first, o_n):
     """Add the o_n words of another table; returns the new word count (room is guaranteed)."""
     for i in range(o_n):
-        w, n2 = _find_or_add(o_bytes, o_offsets[i], o_offsets[i + 1], table, word_bytes, offsets, n)
+        w, n2 = find_or_add(o_bytes, o_offsets[i], o_offsets[i + 1], table, word_bytes, offsets, n)
         if n2 > n:
             count[w] = 0
             first[w] = o_first[i]
@@ -422,7 +407,3 @@ def check_reiterable(sentences: object) -> None:
             "sentences is a one-shot iterator (e.g. a generator): it would be empty after the first pass; "
             "pass a list or a re-iterable object whose __iter__ starts over (or use corpus_file)"
         )
-
-
-#: The compiled tokenizer and hash-table primitives, public for the other text kernels (phrases).
-is_space, lookup, find_or_add = _is_space, _lookup, _find_or_add

@@ -21,7 +21,6 @@ import inspect
 import itertools
 import json
 import logging
-import numbers
 import os
 import time
 import zipfile
@@ -31,6 +30,7 @@ import numpy as np
 
 from ..errors import CorpusError, ModelFileError, ParameterError
 from ..formats.atomic import atomic_write, atomic_write_compressed
+from ..validation import check_float, check_int
 from .corpus import TextBlocks
 from .phrasetable import (
     FROZEN, NPMI, OPEN, ORIGINAL, KeyTable, all_distinct, count_bigrams, join_phrases, merge_counts,
@@ -165,9 +165,9 @@ class _Phrasing:
 
     def _init_common(self, delimiter: str, connector_words: Iterable[str]) -> None:
         if not isinstance(delimiter, str) or not delimiter:
-            raise ParameterError(f"delimiter must be a non-empty string, got {delimiter!r}")
+            raise ParameterError(f"delimiter must be a non-empty string, got {delimiter!r}", "delimiter")
         if isinstance(connector_words, str):
-            raise ParameterError("connector_words must be a set of words, got a string")
+            raise ParameterError("connector_words must be a set of words, got a string", "connector_words")
         self.delimiter = delimiter
         self.connector_words = frozenset(connector_words)
         self._connector_cache: tuple[frozenset[str], tuple] | None = None
@@ -453,17 +453,14 @@ class Phrases(_Phrasing):
         corpus_file: str | os.PathLike | None = None,
     ) -> None:
         self._init_common(delimiter, connector_words)
-        if isinstance(min_count, bool) or not isinstance(min_count, numbers.Real) or not min_count > 0:
-            raise ParameterError(f"min_count must be positive, got {min_count!r}")
-        if isinstance(threshold, bool) or not isinstance(threshold, numbers.Real) or threshold != threshold:
-            raise ParameterError(f"threshold must be a number, got {threshold!r}")
-        if isinstance(max_vocab_size, bool) or not isinstance(max_vocab_size, numbers.Integral) or max_vocab_size < 1:
-            raise ParameterError(f"max_vocab_size must be a positive integer, got {max_vocab_size!r}")
+        check_float("min_count", min_count, low=0, low_open=True)
+        check_float("threshold", threshold)
+        check_int("max_vocab_size", max_vocab_size, low=1)
         self.scoring = _resolve_scoring(scoring)
         if self.scoring is original_scorer and not threshold > 0:
-            raise ParameterError(f"threshold must be positive with the default scoring, got {threshold!r}")
+            raise ParameterError(f"threshold must be positive with the default scoring, got {threshold!r}", "threshold")
         if self.scoring is npmi_scorer and not -1 <= threshold <= 1:
-            raise ParameterError(f"threshold must be between -1 and 1 with npmi scoring, got {threshold!r}")
+            raise ParameterError(f"threshold must be between -1 and 1 with npmi scoring, got {threshold!r}", "threshold")
         self.min_count = min_count
         self.threshold = threshold
         self.max_vocab_size = int(max_vocab_size)
@@ -713,8 +710,7 @@ def learn_phrases(corpus_file: str | os.PathLike, passes: int = 1, **params: Any
     """Learn ``passes`` phrase models from a text file, pass k on the text as joined by passes
     1..k-1 (so pass 2 can join ``new_york`` and ``city``), as word2vec.c's scripts run word2phrase
     twice; ``params`` are :class:`Phrases`'s. The file is streamed once per pass."""
-    if isinstance(passes, bool) or not isinstance(passes, int) or passes < 1:
-        raise ParameterError(f"passes must be a positive integer, got {passes!r}")
+    check_int("passes", passes, low=1)
     models: list[FrozenPhrases] = []
     for k in range(passes):
         model = Phrases(**params)

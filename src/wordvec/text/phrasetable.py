@@ -18,7 +18,7 @@ import math
 import numba
 import numpy as np
 
-from .corpus import find_or_add, is_space, lookup
+from .tokens import find_or_add, is_space, lookup
 
 #: Sentence ends in a token stream made by :func:`tokenize`.
 CLOSED, OPEN = 0, 1
