@@ -33,8 +33,8 @@ from ..formats.atomic import atomic_write, atomic_write_compressed
 from ..validation import check_float, check_int
 from .corpus import TextBlocks
 from .phrasetable import (
-    FROZEN, NPMI, OPEN, ORIGINAL, KeyTable, all_distinct, count_bigrams, join_phrases, merge_counts,
-    npmi_scorer, original_scorer, phrase_candidates, prune, score_candidates, tokenize, write_lines,
+    FROZEN, NPMI, OPEN, ORIGINAL, KeyTable, all_distinct, count_bigrams, export_scores, join_phrases,
+    merge_counts, npmi_scorer, original_scorer, phrase_candidates, prune, tokenize, write_lines,
 )
 
 __all__ = [
@@ -572,11 +572,11 @@ class Phrases(_Phrasing):
 
     def _exported(self) -> tuple[np.ndarray, np.ndarray]:
         t = self.table
-        index, ca, cb = phrase_candidates(t.slots, t.key_bytes, t.offsets, t.values, t.n, self._delim())
         if not self._python_scorer():
             mode = ORIGINAL if self.scoring is original_scorer else NPMI
-            return score_candidates(mode, index, ca, cb, t.values, t.n, float(self.min_count), float(self.threshold),
-                                    float(self.corpus_word_count))
+            return export_scores(mode, t.slots, t.key_bytes, t.offsets, t.values, t.n, self._delim(),
+                                 float(self.min_count), float(self.threshold), float(self.corpus_word_count))
+        index, ca, cb = phrase_candidates(t.slots, t.key_bytes, t.offsets, t.values, t.n, self._delim())
         keep, scores = [], []
         counts = t.values[index].tolist()
         for i, a, b, c in zip(index.tolist(), ca.tolist(), cb.tolist(), counts):

@@ -91,15 +91,15 @@ class KeyTable:
         return self.slots, self.key_bytes, self.offsets, self.values
 
     def reserve(self, keys: int, n_bytes: int) -> None:
-        """Make room for ``keys`` more keys of ``n_bytes`` bytes in all (arrays at least doubled)."""
+        """Make room for ``keys`` more keys of ``n_bytes`` bytes in all (arrays grow by half at least)."""
         need = self.n + keys + 1
         if need > self.values.shape[0]:
-            size = max(2 * self.values.shape[0], need)
+            size = max(self.values.shape[0] * 3 // 2, need)
             self.offsets = _resized(self.offsets, size + 1)
             self.values = _resized(self.values, size)
         need_bytes = self.used_bytes + n_bytes
         if need_bytes > self.key_bytes.shape[0]:
-            self.key_bytes = _resized(self.key_bytes, max(2 * self.key_bytes.shape[0], need_bytes))
+            self.key_bytes = _resized(self.key_bytes, max(self.key_bytes.shape[0] * 3 // 2, need_bytes))
         if 2 * need > self.slots.shape[0]:
             self.slots = np.empty(1 << (2 * need).bit_length(), dtype=np.int32)
             self.rehash()
@@ -401,66 +401,88 @@ def write_lines(src, starts, ends, out, out_sent, key_bytes, offsets):
     return buf[:pos]
 
 
+@numba.njit(inline="always")
+def _parts_counts(i, slots, key_bytes, offsets, values, delim):
+    """Counts of the first and last parts of key i split at the delimiter as ``str.split`` splits
+    (left to right, matches not overlapping); (0, 0) when it has no delimiter or a part is not
+    counted."""
+    a, b = offsets[i], offsets[i + 1]
+    dl = delim.shape[0]
+    first_end = -1
+    last_start = -1
+    p = a
+    while p + dl <= b:
+        same = True
+        for k in range(dl):
+            if key_bytes[p + k] != delim[k]:
+                same = False
+                break
+        if same:
+            if first_end < 0:
+                first_end = p
+            p += dl
+            last_start = p
+        else:
+            p += 1
+    if first_end < 0:
+        return 0, 0
+    wa = lookup(key_bytes, a, first_end, slots, key_bytes, offsets)[1]
+    if wa < 0 or values[wa] <= 0:
+        return 0, 0
+    wb = lookup(key_bytes, last_start, b, slots, key_bytes, offsets)[1]
+    if wb < 0 or values[wb] <= 0:
+        return 0, 0
+    return values[wa], values[wb]
+
+
 @numba.njit(nogil=True, cache=True)
 def phrase_candidates(slots, key_bytes, offsets, values, n, delim):
-    """Every key containing the delimiter, split as ``str.split`` would: returns ``(index, count of
-    the first part, count of the last part)`` for the keys whose two parts are both counted."""
+    """Every counted key containing the delimiter whose first and last parts are counted (gensim's
+    ``export_phrases`` candidates): returns ``(index, count of the first part, of the last part)``."""
     index = np.empty(n, dtype=np.int64)
     ca = np.empty(n, dtype=np.int64)
     cb = np.empty(n, dtype=np.int64)
     m = 0
-    dl = delim.shape[0]
     for i in range(n):
-        a, b = offsets[i], offsets[i + 1]
-        first_end = -1
-        last_start = -1
-        p = a
-        while p + dl <= b:
-            same = True
-            for k in range(dl):
-                if key_bytes[p + k] != delim[k]:
-                    same = False
-                    break
-            if same:
-                if first_end < 0:
-                    first_end = p
-                p += dl
-                last_start = p
-            else:
-                p += 1
-        if first_end < 0:
-            continue
-        wa = lookup(key_bytes, a, first_end, slots, key_bytes, offsets)[1]
-        if wa < 0 or values[wa] <= 0:
-            continue
-        wb = lookup(key_bytes, last_start, b, slots, key_bytes, offsets)[1]
-        if wb < 0 or values[wb] <= 0 or values[i] <= 0:
-            continue
-        index[m] = i
-        ca[m] = values[wa]
-        cb[m] = values[wb]
-        m += 1
+        a, b = _parts_counts(i, slots, key_bytes, offsets, values, delim)
+        if a > 0 and values[i] > 0:
+            index[m] = i
+            ca[m] = a
+            cb[m] = b
+            m += 1
     return index[:m], ca[:m], cb[:m]
 
 
 @numba.njit(nogil=True, cache=True)
-def score_candidates(mode, index, ca, cb, values, n_keys, min_count, threshold, corpus_word_count):
-    """Scores of the candidates from :func:`phrase_candidates` with a built-in formula; returns
-    ``(index, scores)`` of those scoring above ``threshold`` (as gensim: not ``score <= threshold``)."""
-    keep = np.empty(index.shape[0], dtype=np.int64)
-    scores = np.empty(index.shape[0], dtype=np.float64)
+def export_scores(mode, slots, key_bytes, offsets, values, n, delim, min_count, threshold, corpus_word_count):
+    """gensim's ``export_phrases`` with a built-in score: ``(index, scores)`` of the candidates of
+    :func:`phrase_candidates` scoring above ``threshold`` (as gensim: not ``score <= threshold``),
+    with len_vocab = n. The outputs grow as needed (no array of n candidates)."""
+    keep = np.empty(1024, dtype=np.int64)
+    scores = np.empty(1024, dtype=np.float64)
     m = 0
-    for j in range(index.shape[0]):
-        c = values[index[j]]
+    for i in range(n):
+        ca, cb = _parts_counts(i, slots, key_bytes, offsets, values, delim)
+        c = values[i]
+        if ca <= 0 or c <= 0:
+            continue
         if mode == ORIGINAL:
-            score = _original(ca[j], cb[j], c, n_keys, min_count, corpus_word_count)
+            score = _original(ca, cb, c, n, min_count, corpus_word_count)
         else:
-            score = _npmi(ca[j], cb[j], c, n_keys, min_count, corpus_word_count)
-        if not score <= threshold:
-            keep[m] = index[j]
-            scores[m] = score
-            m += 1
-    return keep[:m], scores[:m]
+            score = _npmi(ca, cb, c, n, min_count, corpus_word_count)
+        if score <= threshold:
+            continue
+        if m == keep.shape[0]:
+            bigger = np.empty(2 * m, dtype=np.int64)
+            bigger[:m] = keep
+            keep = bigger
+            wider = np.empty(2 * m, dtype=np.float64)
+            wider[:m] = scores
+            scores = wider
+        keep[m] = i
+        scores[m] = score
+        m += 1
+    return keep[:m].copy(), scores[:m].copy()
 
 
 @numba.njit(nogil=True, cache=True)
