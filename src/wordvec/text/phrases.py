@@ -68,7 +68,8 @@ def _text_streams(corpus_file: str | os.PathLike) -> Iterator[Stream]:
     """Token streams of the complete sentences of a text file, block by block; a sentence left open
     at the end of a block (a long line) is carried into the next one."""
     carry = b""
-    for block in TextBlocks(corpus_file):
+    blocks = TextBlocks(corpus_file)
+    for block in blocks:
         buf = carry + block if carry else block
         src = np.frombuffer(buf, dtype=np.uint8)
         starts, ends, sent, last = tokenize(src, MAX_SENTENCE_LENGTH)
@@ -81,6 +82,8 @@ def _text_streams(corpus_file: str | os.PathLike) -> Iterator[Stream]:
         src = np.frombuffer(carry, dtype=np.uint8)
         starts, ends, sent, _ = tokenize(src, MAX_SENTENCE_LENGTH)
         yield src, starts, ends, sent
+    if blocks.invalid_bytes:
+        logger.warning("%s: invalid UTF-8 read as U+FFFD (%d bytes)", os.fspath(corpus_file), blocks.invalid_bytes)
 
 
 def _batches(sentences: Iterable[Sequence[str]], batch_words: int = _BATCH_WORDS) -> Iterator[list[list[str]]]:
