@@ -216,10 +216,10 @@ class _Phrasing:
             return [_analyze_python(self, s) for s in batch]
         stream, flat = _encode(batch)
         out, scores, out_sent, table = self._join(stream)
-        items = self._output_tokens(out, flat, table, None)
+        items = self._output_tokens(out, flat, table, None).tolist()
         sc = [None if s != s else s for s in scores.tolist()]
         b = out_sent.tolist()
-        return [(items[b[j] : b[j + 1]].tolist(), sc[b[j] : b[j + 1]]) for j in range(len(batch))]
+        return [(items[b[j] : b[j + 1]], sc[b[j] : b[j + 1]]) for j in range(len(batch))]
 
     def _apply_batch(self, batch: list[list[str]], cache: dict[int, str] | None = None) -> list[list[str]]:
         """The sentences of ``batch`` with their phrases joined."""
@@ -229,9 +229,9 @@ class _Phrasing:
         out, _, out_sent, table = self._join(stream)
         if out.shape[0] == len(flat) and (out.shape[0] == 0 or out.min() >= 0):
             return [list(s) for s in batch]
-        items = self._output_tokens(out, flat, table, cache)
+        items = self._output_tokens(out, flat, table, cache).tolist()
         bounds = out_sent.tolist()
-        return [items[bounds[j] : bounds[j + 1]].tolist() for j in range(len(batch))]
+        return [items[bounds[j] : bounds[j + 1]] for j in range(len(batch))]
 
     def _output_tokens(self, out: np.ndarray, flat: list[str], table: KeyTable, cache: dict[int, str] | None):
         """Object array of the output tokens: the input strings themselves, and each distinct phrase
