@@ -30,6 +30,7 @@ import numpy as np
 
 from ..errors import CorpusError, ModelFileError, ParameterError
 from ..formats.atomic import atomic_write, atomic_write_compressed
+from ..pool import WorkerPool
 from ..validation import check_float, check_int
 from .corpus import TextBlocks
 from .phrasetable import (
@@ -505,23 +506,32 @@ class Phrases(_Phrasing):
         self._merge(table, min_reduce, words)
 
     def _count(self, streams: Iterable[Stream], check_empty: bool) -> tuple[KeyTable, int, int]:
+        """Count the streams into a new table (gensim's ``_learn_vocab``): (table, min_reduce, words).
+        The streams are read (decompressed, tokenized) on this thread while a worker counts them."""
         table = KeyTable(np.int64)
-        min_reduce, words = 1, 0
+        state = {"min_reduce": 1, "words": 0}
         connectors, delim = self._connectors(), self._delim()
-        for src, starts, ends, sent in streams:
+
+        def count(_: int, stream: Stream) -> None:
+            src, starts, ends, sent = stream
             scratch = np.empty(src.shape[0] + delim.shape[0] * starts.shape[0] + 1, dtype=np.uint8)
             s = 0
             while True:
-                s, table.n, min_reduce, w, need_keys, need_bytes = count_bigrams(
+                s, table.n, state["min_reduce"], w, need_keys, need_bytes = count_bigrams(
                     src, starts, ends, sent, s, connectors, delim, scratch, *table.arrays(), table.n,
-                    self.max_vocab_size, min_reduce, check_empty,
+                    self.max_vocab_size, state["min_reduce"], check_empty,
                 )
-                words += w
+                state["words"] += w
                 if s >= sent.shape[0] - 1:
-                    break
+                    return
                 table.reserve(need_keys, need_bytes)
-        logger.info("collected %i token types (unigrams + bigrams) from %i words", table.n, words)
-        return table, min_reduce, words
+
+        with WorkerPool(count, 1, name="wordvec-phrases") as pool:
+            for stream in streams:
+                if not pool.submit(stream):
+                    break
+        logger.info("collected %i token types (unigrams + bigrams) from %i words", table.n, state["words"])
+        return table, state["min_reduce"], state["words"]
 
     def _merge(self, table: KeyTable, min_reduce: int, words: int) -> None:
         self.corpus_word_count += words
@@ -732,12 +742,19 @@ def write_phrased(models: Sequence[_Phrasing], corpus_file: str | os.PathLike, o
     tokens written, phrases formed."""
     stats = {"sentences": 0, "tokens_in": 0, "tokens_out": 0, "phrases": 0}
     with atomic_write_compressed(output, compresslevel=6) as f:
-        for (text, starts, _, sent), tokens_in, phrases in _phrased_streams(_text_streams(corpus_file), models):
+
+        def write(_: int, item: tuple[Stream, int, int]) -> None:
+            (text, starts, _, sent), tokens_in, phrases = item
             f.write(text.data)
             stats["sentences"] += sent.shape[0] - 1
             stats["tokens_in"] += tokens_in
             stats["tokens_out"] += starts.shape[0]
             stats["phrases"] += phrases
+
+        with WorkerPool(write, 1, name="wordvec-phrases") as pool:  # compress on the worker
+            for item in _phrased_streams(_text_streams(corpus_file), models):
+                if not pool.submit(item):
+                    break
     return stats
 
 
