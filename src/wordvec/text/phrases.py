@@ -19,17 +19,16 @@ from __future__ import annotations
 
 import inspect
 import itertools
-import json
 import logging
 import os
 import time
-import zipfile
 from typing import Any, Callable, Iterable, Iterator, Sequence
 
 import numpy as np
 
 from ..errors import CorpusError, ModelFileError, ParameterError
-from ..formats.atomic import atomic_write, atomic_write_compressed
+from ..formats.atomic import atomic_write_compressed
+from ..formats.phrases import read_phrases_model, write_phrases_model
 from ..pool import WorkerPool
 from ..validation import check_float, check_int
 from .corpus import TextBlocks
@@ -56,8 +55,6 @@ MAX_SENTENCE_LENGTH = 10000
 
 _SCORER_PARAMS = ("worda_count", "wordb_count", "bigram_count", "len_vocab", "min_count", "corpus_word_count")
 _BATCH_WORDS = 100_000
-_FORMAT = "wordvec.Phrases"
-_VERSION = 1
 
 # A token stream: (src uint8, starts int64, ends int64, sent int64), see phrasetable.py.
 Stream = tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]
@@ -298,16 +295,8 @@ class _Phrasing:
         """Write the model to ``path`` (a ``.npz`` archive: a JSON header and the key table's arrays),
         atomically. A custom scoring function is recorded by name only: pass it again to :meth:`load`."""
         table = self._stored_table()
-        header = self._header()
-        header.update(format=_FORMAT, version=_VERSION, keys=int(table.n))
-        arrays = {
-            "header": np.frombuffer(json.dumps(header, ensure_ascii=False, allow_nan=True).encode("utf-8"), np.uint8),
-            "key_bytes": table.key_bytes[: table.used_bytes],
-            "offsets": table.offsets[: table.n + 1],
-            "values": table.values[: table.n],
-        }
-        with atomic_write(path, "wb") as f:
-            np.savez(f, **arrays)
+        write_phrases_model(path, self._header(), table.key_bytes[: table.used_bytes], table.offsets[: table.n + 1],
+                            table.values[: table.n])
 
     def _stored_table(self) -> KeyTable:
         raise NotImplementedError
@@ -319,7 +308,7 @@ class _Phrasing:
         ``scoring`` is needed for a Phrases saved with a custom scoring function (functions are not
         stored: loading never runs code from the file)."""
         name = os.fspath(path)
-        header, key_bytes, offsets, values = _read_model(name)
+        header, key_bytes, offsets, values = read_phrases_model(name)
         kind = header["kind"]
         table = KeyTable.from_arrays(key_bytes, offsets, values)
         if not _distinct_keys(table):
@@ -756,68 +745,6 @@ def write_phrased(models: Sequence[_Phrasing], corpus_file: str | os.PathLike, o
                 if not pool.submit(item):
                     break
     return stats
-
-
-# ----------------------------------------------------------------------------------- model files
-
-def _read_model(name: str) -> tuple[dict[str, Any], np.ndarray, np.ndarray, np.ndarray]:
-    def bad(what: str) -> ModelFileError:
-        return ModelFileError(f"{name}: not a wordvec phrases model: {what}")
-
-    try:
-        with open(name, "rb") as f:
-            magic = f.read(2)
-    except OSError as exc:
-        raise ModelFileError(f"{name}: cannot read ({exc.strerror or exc})") from None
-    if magic[:1] == b"\x80":
-        raise bad("it looks like a Python pickle (a gensim .save() file?); wordvec never loads pickles")
-    try:
-        with np.load(name, allow_pickle=False) as z:
-            if not isinstance(z, np.lib.npyio.NpzFile):
-                raise bad("not an .npz archive")
-            arrays = {k: z[k] for k in ("header", "key_bytes", "offsets", "values")}
-    except (OSError, ValueError, KeyError, EOFError, zipfile.BadZipFile) as exc:
-        if isinstance(exc, ModelFileError):
-            raise
-        raise bad(f"{exc}") from None
-    try:
-        header = json.loads(arrays["header"].tobytes().decode("utf-8"))
-    except (UnicodeDecodeError, ValueError) as exc:
-        raise bad(f"bad header ({exc})") from None
-    if not isinstance(header, dict) or header.get("format") != _FORMAT:
-        raise bad("bad header")
-    if header.get("version") != _VERSION:
-        raise bad(f"unsupported version {header.get('version')!r}")
-    kind = header.get("kind")
-    number = (int, float)
-    fields: dict[str, Any] = {"delimiter": str, "min_count": number, "threshold": number, "keys": int,
-                              "connector_words": list}
-    if kind == "Phrases":
-        fields.update(max_vocab_size=int, progress_per=int, corpus_word_count=int, min_reduce=int)
-        values_dtype = np.int64
-    elif kind == "FrozenPhrases":
-        values_dtype = np.float64
-    else:
-        raise bad(f"unknown kind {kind!r}")
-    for field, typ in fields.items():
-        if not isinstance(header.get(field), typ) or isinstance(header.get(field), bool):
-            raise bad(f"header field {field!r} is {header.get(field)!r}")
-    if not all(isinstance(w, str) for w in header["connector_words"]) or not header["delimiter"]:
-        raise bad("bad connector words or delimiter")
-    if not (header.get("scoring") in ("default", "npmi") or isinstance(header.get("scoring"), dict)):
-        raise bad(f"bad scoring {header.get('scoring')!r}")
-    n = header["keys"]
-    key_bytes, offsets, values = arrays["key_bytes"], arrays["offsets"], arrays["values"]
-    if (key_bytes.dtype != np.uint8 or key_bytes.ndim != 1 or offsets.dtype != np.int64 or offsets.shape != (n + 1,)
-            or values.dtype != values_dtype or values.shape != (n,)):
-        raise bad("arrays of the wrong type or shape")
-    if offsets[0] != 0 or offsets[-1] != key_bytes.shape[0] or (n and np.any(np.diff(offsets) < 0)):
-        raise bad("inconsistent key offsets")
-    try:
-        key_bytes.tobytes().decode("utf-8", "surrogatepass")
-    except UnicodeDecodeError:
-        raise bad("keys are not UTF-8") from None
-    return header, key_bytes, offsets, values
 
 
 def _distinct_keys(table: KeyTable) -> bool:
