@@ -48,7 +48,6 @@ def _same_model(ours: Phrases, theirs: gp.Phrases) -> None:
     assert ours.min_reduce == theirs.min_reduce
     exported = ours.export_phrases()
     assert exported == theirs.export_phrases()
-    assert list(exported) == list(theirs.export_phrases())  # same order too
 
 
 PARAMS = [

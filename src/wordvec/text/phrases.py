@@ -31,6 +31,7 @@ from ..formats.atomic import atomic_write_compressed
 from ..formats.phrases import read_phrases_model, write_phrases_model
 from ..pool import WorkerPool
 from ..validation import check_float, check_int
+from .bigramcount import DONE, GROW, IdCounts, count_ids, to_table
 from .corpus import TextBlocks
 from .phrasetable import (
     FROZEN, NPMI, OPEN, ORIGINAL, KeyTable, all_distinct, count_bigrams, export_scores, join_phrases,
@@ -496,15 +497,39 @@ class Phrases(_Phrasing):
 
     def _count(self, streams: Iterable[Stream], check_empty: bool) -> tuple[KeyTable, int, int]:
         """Count the streams into a new table (gensim's ``_learn_vocab``): (table, min_reduce, words).
-        The streams are read (decompressed, tokenized) on this thread while a worker counts them."""
-        table = KeyTable(np.int64)
-        state = {"min_reduce": 1, "words": 0}
+
+        Counted by word id (:mod:`bigramcount`) while the table cannot have reached
+        ``max_vocab_size``, then, if it may have, by string with gensim's pruning. The streams are
+        read (decompressed, tokenized) on this thread while a worker counts them."""
+        ids = IdCounts()
+        state: dict[str, Any] = {"table": None, "min_reduce": 1, "words": 0}
         connectors, delim = self._connectors(), self._delim()
 
         def count(_: int, stream: Stream) -> None:
             src, starts, ends, sent = stream
-            scratch = np.empty(src.shape[0] + delim.shape[0] * starts.shape[0] + 1, dtype=np.uint8)
             s = 0
+            if state["table"] is None:
+                id_scratch = np.empty(starts.shape[0] + 1, dtype=np.int32)
+                byte_scratch = np.empty(4 * (starts.shape[0] + 1), dtype=np.uint8)
+                while True:
+                    status, s, ids.words.n, ids.counted_words, ids.pairs, ids.sequences.n, w = count_ids(
+                        src, starts, ends, sent, s, connectors, self.max_vocab_size, *ids.arrays(), id_scratch,
+                        byte_scratch,
+                    )
+                    state["words"] += w
+                    if status == DONE:
+                        return
+                    if status == GROW:
+                        a, b = sent[s], sent[s + 1]
+                        ids.reserve(int(b - a), int(ends[b - 1] - starts[a]))
+                        continue
+                    table = state["table"] = to_table(ids, delim)  # SWITCH: from here on, gensim's pruning
+                    if table.n > self.max_vocab_size:
+                        table.n = int(prune(*table.arrays(), table.n, state["min_reduce"]))
+                        state["min_reduce"] += 1
+                    break
+            table = state["table"]
+            scratch = np.empty(src.shape[0] + delim.shape[0] * starts.shape[0] + 1, dtype=np.uint8)
             while True:
                 s, table.n, state["min_reduce"], w, need_keys, need_bytes = count_bigrams(
                     src, starts, ends, sent, s, connectors, delim, scratch, *table.arrays(), table.n,
@@ -519,6 +544,7 @@ class Phrases(_Phrasing):
             for stream in streams:
                 if not pool.submit(stream):
                     break
+        table = state["table"] if state["table"] is not None else to_table(ids, delim)
         logger.info("collected %i token types (unigrams + bigrams) from %i words", table.n, state["words"])
         return table, state["min_reduce"], state["words"]
 

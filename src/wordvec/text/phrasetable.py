@@ -230,7 +230,7 @@ def tokenize(buf, max_sentence_length):
 
 
 @numba.njit(inline="always")
-def _is_connector(src, start, stop, connectors):
+def is_connector(src, start, stop, connectors):
     c_slots, c_bytes, c_offsets, c_n = connectors
     return c_n > 0 and lookup(src, start, stop, c_slots, c_bytes, c_offsets)[1] >= 0
 
@@ -278,7 +278,7 @@ def count_bigrams(
             return s, n, min_reduce, words, need_keys, need_bytes
         start = -1
         for i in range(a, b):
-            if not _is_connector(src, starts[i], ends[i], connectors):
+            if not is_connector(src, starts[i], ends[i], connectors):
                 w, n = find_or_add(src, starts[i], ends[i], slots, key_bytes, offsets, n)
                 values[w] += 1
                 if start >= 0:
@@ -342,7 +342,7 @@ def join_phrases(
         start = -1
         for i in range(sent[s], sent[s + 1]):
             active = start >= 0 and ends[start] > starts[start]
-            if not _is_connector(src, starts[i], ends[i], connectors):
+            if not is_connector(src, starts[i], ends[i], connectors):
                 if active:
                     w, score = _score(mode, src, starts, ends, start, i, delim, scratch, slots, key_bytes, offsets,
                                       values, n_keys, min_count, corpus_word_count)
