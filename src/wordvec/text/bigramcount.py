@@ -206,15 +206,41 @@ def _spell(ids_bytes, p0, p1, wbytes, woffsets, delim, out):
 
 
 @numba.njit(nogil=True, cache=True)
+def distinct_spellings(wbytes, nw, woffsets, delim):
+    """Whether distinct id sequences always spell distinct strings: the delimiter is one byte that
+    no word contains (then joining is undone by splitting)."""
+    if delim.shape[0] != 1:
+        return False
+    for p in range(woffsets[nw]):
+        if wbytes[p] == delim[0]:
+            return False
+    return True
+
+
+@numba.njit(inline="always")
+def _add(src, start, stop, slots, key_bytes, offsets, n, dedupe):
+    """find_or_add, or a plain append when the keys are known to be distinct (no hashing: the
+    caller rehashes once at the end)."""
+    if dedupe:
+        return find_or_add(src, start, stop, slots, key_bytes, offsets, n)
+    base = offsets[n]
+    for k in range(stop - start):
+        key_bytes[base + k] = src[start + k]
+    offsets[n + 1] = base + stop - start
+    return n, n + 1
+
+
+@numba.njit(nogil=True, cache=True)
 def materialize(
     wbytes, woffsets, wcounts, connector, nw, pkeys, pcounts, sbytes, soffsets, scounts, ns, delim, scratch,
-    slots, key_bytes, offsets, values, n,
+    slots, key_bytes, offsets, values, n, dedupe,
 ):
-    """Add the id counts to a string table (unigrams, then pairs, then sequences; keys spelling the
-    same string are merged). Room is guaranteed by the caller; returns the new number of keys."""
+    """Add the id counts to a string table (unigrams, then pairs, then sequences; with ``dedupe``,
+    keys spelling the same string are merged, else they are appended and the caller rehashes).
+    Room is guaranteed by the caller; returns the new number of keys."""
     for w in range(nw):
         if not connector[w]:
-            x, n = find_or_add(wbytes, woffsets[w], woffsets[w + 1], slots, key_bytes, offsets, n)
+            x, n = _add(wbytes, woffsets[w], woffsets[w + 1], slots, key_bytes, offsets, n, dedupe)
             values[x] += wcounts[w]
     pair = np.empty(8, dtype=np.uint8)
     for h in range(pkeys.shape[0]):
@@ -225,11 +251,11 @@ def materialize(
                 pair[j] = (a >> (8 * j)) & 255
                 pair[4 + j] = (b >> (8 * j)) & 255
             length = _spell(pair, 0, 8, wbytes, woffsets, delim, scratch)
-            x, n = find_or_add(scratch, 0, length, slots, key_bytes, offsets, n)
+            x, n = _add(scratch, 0, length, slots, key_bytes, offsets, n, dedupe)
             values[x] += pcounts[h]
     for i in range(ns):
         length = _spell(sbytes, soffsets[i], soffsets[i + 1], wbytes, woffsets, delim, scratch)
-        x, n = find_or_add(scratch, 0, length, slots, key_bytes, offsets, n)
+        x, n = _add(scratch, 0, length, slots, key_bytes, offsets, n, dedupe)
         values[x] += scounts[i]
     return n
 
@@ -241,7 +267,10 @@ def to_table(counts: IdCounts, delim: np.ndarray) -> KeyTable:
                                             s.key_bytes, s.offsets, s.n, delim.shape[0])
     table = KeyTable(np.int64, keys=max(keys, 1), key_bytes=max(size, 1))
     scratch = np.empty(longest + 1, dtype=np.uint8)
+    dedupe = not distinct_spellings(w.key_bytes, w.n, w.offsets, delim)
     table.n = materialize(w.key_bytes, w.offsets, w.values, counts.connector, w.n, counts.pair_keys,
                           counts.pair_counts, s.key_bytes, s.offsets, s.values, s.n, delim, scratch, *table.arrays(),
-                          0)
+                          0, dedupe)
+    if not dedupe:
+        table.rehash()
     return table

@@ -719,19 +719,30 @@ Phraser = FrozenPhrases
 
 # ----------------------------------------------------------------------------------- files
 
-def _phrased_streams(streams: Iterable[Stream], models: Sequence[_Phrasing]) -> Iterator[tuple[Stream, int, int]]:
-    """The streams with each model's phrases joined in turn; yields (stream, tokens in, phrases)."""
+def _phrased(stream: Stream, models: Sequence[_Phrasing]) -> tuple[np.ndarray, int, int, int]:
+    """A stream with each model's phrases joined in turn, as text (one sentence per line):
+    (text, sentences, tokens, phrases formed)."""
+    phrases = 0
+    text = np.empty(0, dtype=np.uint8)
+    sentences = tokens = 0
+    for k, model in enumerate(models):
+        if k:
+            stream = (text, *tokenize(text, MAX_SENTENCE_LENGTH)[:3])
+        out, _, out_sent, table = model._join(stream)
+        phrases += int(np.count_nonzero(out < 0))
+        src, starts, ends, _ = stream
+        text = write_lines(src, starts, ends, out, out_sent, table.key_bytes, table.offsets)
+        sentences, tokens = out_sent.shape[0] - 1, out.shape[0]
+    return text, sentences, tokens, phrases
+
+
+def _phrased_streams(streams: Iterable[Stream], models: Sequence[_Phrasing]) -> Iterator[Stream]:
+    """The token streams of the text as joined by the models."""
     for stream in streams:
-        tokens_in = stream[1].shape[0]
-        phrases = 0
-        for model in models:
-            out, _, out_sent, table = model._join(stream)
-            phrases += int(np.count_nonzero(out < 0))
-            src, starts, ends, _ = stream
-            text = write_lines(src, starts, ends, out, out_sent, table.key_bytes, table.offsets)
-            starts, ends, sent, _ = tokenize(text, MAX_SENTENCE_LENGTH)
-            stream = (text, starts, ends, sent)
-        yield stream, tokens_in, phrases
+        if models:
+            text = _phrased(stream, models)[0]
+            stream = (text, *tokenize(text, MAX_SENTENCE_LENGTH)[:3])
+        yield stream
 
 
 def learn_phrases(corpus_file: str | os.PathLike, passes: int = 1, **params: Any) -> list[FrozenPhrases]:
@@ -742,7 +753,7 @@ def learn_phrases(corpus_file: str | os.PathLike, passes: int = 1, **params: Any
     models: list[FrozenPhrases] = []
     for k in range(passes):
         model = Phrases(**params)
-        streams = (s for s, _, _ in _phrased_streams(_text_streams(corpus_file), models))
+        streams = _phrased_streams(_text_streams(corpus_file), models)
         table, min_reduce, words = model._count(streams, check_empty=False)
         model._merge(table, min_reduce, words)
         models.append(model.freeze())
@@ -755,20 +766,22 @@ def write_phrased(models: Sequence[_Phrasing], corpus_file: str | os.PathLike, o
     .bz2 name, written atomically): one sentence per line, tokens separated by single spaces, empty
     lines dropped (what gensim's ``LineSentence`` reads). Returns counts: sentences, tokens read,
     tokens written, phrases formed."""
+    if not models:
+        raise ParameterError("write_phrased needs at least one phrases model", "models")
     stats = {"sentences": 0, "tokens_in": 0, "tokens_out": 0, "phrases": 0}
     with atomic_write_compressed(output, compresslevel=6) as f:
 
-        def write(_: int, item: tuple[Stream, int, int]) -> None:
-            (text, starts, _, sent), tokens_in, phrases = item
+        def write(_: int, stream: Stream) -> None:
+            text, sentences, tokens, phrases = _phrased(stream, models)
             f.write(text.data)
-            stats["sentences"] += sent.shape[0] - 1
-            stats["tokens_in"] += tokens_in
-            stats["tokens_out"] += starts.shape[0]
+            stats["sentences"] += sentences
+            stats["tokens_in"] += stream[1].shape[0]
+            stats["tokens_out"] += tokens
             stats["phrases"] += phrases
 
-        with WorkerPool(write, 1, name="wordvec-phrases") as pool:  # compress on the worker
-            for item in _phrased_streams(_text_streams(corpus_file), models):
-                if not pool.submit(item):
+        with WorkerPool(write, 1, name="wordvec-phrases") as pool:  # join and write on the worker
+            for stream in _text_streams(corpus_file):
+                if not pool.submit(stream):
                     break
     return stats
 
