@@ -126,9 +126,6 @@ class KeyTable:
         key_bytes, offsets = _gather(self.key_bytes, self.offsets, index)
         return KeyTable.from_arrays(key_bytes, offsets, values)
 
-    def nbytes(self) -> int:
-        return self.slots.nbytes + self.key_bytes.nbytes + self.offsets.nbytes + self.values.nbytes
-
 
 def _resized(a: np.ndarray, size: int) -> np.ndarray:
     out = np.zeros(size, dtype=a.dtype)
