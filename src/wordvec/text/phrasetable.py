@@ -9,7 +9,7 @@ rule), Python token lists by ``phrases.py`` (no tokenizing: the tokens are taken
 The counting table holds gensim's ``Phrases.vocab`` exactly: one key space for unigrams (a
 non-connector token) and bigrams (the tokens from one non-connector word to the next, joined by
 the delimiter, connector words in between), so a token that itself contains the delimiter shares
-its key with the bigram it spells, as in gensim. Keys are stored in order of first insertion.
+its key with the bigram it spells, as in gensim. Keys are kept in the order they were added.
 """
 from __future__ import annotations
 
