@@ -6,8 +6,10 @@ __version__ = "0.1.0"
 __all__ = [
     "Word2Vec", "KeyedVectors", "FastText", "FastTextKeyedVectors", "load_facebook_model", "load_facebook_vectors",
     "save_facebook_model",
+    "Phrases", "FrozenPhrases", "ENGLISH_CONNECTOR_WORDS", "original_scorer", "npmi_scorer",
     "WordvecError", "__version__",
 ]
+_PHRASES = ("Phrases", "FrozenPhrases", "ENGLISH_CONNECTOR_WORDS", "original_scorer", "npmi_scorer")
 
 from .errors import WordvecError
 
@@ -30,4 +32,8 @@ def __getattr__(name: str):
         from .models import fasttext
 
         return getattr(fasttext, name)
+    if name in _PHRASES:
+        from .text import phrases
+
+        return getattr(phrases, name)
     raise AttributeError(f"module 'wordvec' has no attribute {name!r}")

@@ -12,7 +12,9 @@ killed save are removed first.
 """
 from __future__ import annotations
 
+import bz2
 import contextlib
+import gzip
 import os
 import stat
 import tempfile
@@ -41,6 +43,22 @@ def atomic_write(
             f = os.fdopen(fd, "wb")
         with f:
             yield f
+
+
+@contextlib.contextmanager
+def atomic_write_compressed(path: str | os.PathLike, compresslevel: int = 9) -> Iterator[IO[bytes]]:
+    """:func:`atomic_write` in binary mode, gzip- or bzip2-compressed when ``path`` ends in ``.gz``
+    or ``.bz2`` (gzip without a stored name or time, so equal contents give equal files)."""
+    suffix = Path(path).suffix.lower()
+    with atomic_write(path, "wb") as raw:
+        if suffix == ".gz":
+            with gzip.GzipFile(filename="", mode="wb", fileobj=raw, mtime=0, compresslevel=compresslevel) as f:
+                yield f
+        elif suffix == ".bz2":
+            with bz2.BZ2File(raw, "wb", compresslevel=compresslevel) as f:
+                yield f
+        else:
+            yield raw
 
 
 def atomic_path(path: str | os.PathLike, force: bool | None = None) -> contextlib.AbstractContextManager[Path]:

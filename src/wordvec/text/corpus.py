@@ -33,7 +33,7 @@ from ..errors import CorpusError
 from ..memory import COUNTING_HINT, check_fits, counting_bytes
 from ..pool import WorkerPool
 from .files import TextEncodingError, is_regular_file, open_text_input
-from .tokens import build_hash_table, is_space, last_boundary, lookup
+from .tokens import build_hash_table, find_or_add, is_space, last_boundary, lookup
 from .vocab import VocabCounter
 
 logger = logging.getLogger(__name__)
@@ -252,21 +252,6 @@ def _resized(a: np.ndarray, size: int) -> np.ndarray:
     return out
 
 
-@numba.njit(inline="always")
-def _find_or_add(src, start, stop, table, word_bytes, offsets, n):
-    """Index of the word src[start:stop] in the table, adding it as word n if new; returns
-    (index, new word count). The caller guarantees room for one more word."""
-    slot, w = lookup(src, start, stop, table, word_bytes, offsets)
-    if w >= 0:
-        return w, n
-    table[slot] = n
-    base = offsets[n]
-    for k in range(stop - start):
-        word_bytes[base + k] = src[start + k]
-    offsets[n + 1] = base + stop - start
-    return n, n + 1
-
-
 @numba.njit(nogil=True, cache=True)
 def _count_tokens(buf, pos, key, table, word_bytes, offsets, count, first, n):
     """Count the tokens of buf[pos:] (uint8); stops before a token that might not fit (then
@@ -285,7 +270,7 @@ def _count_tokens(buf, pos, key, table, word_bytes, offsets, count, first, n):
             stop += 1
         if 2 * (n + 2) > table.shape[0] or n + 2 > count.shape[0] or offsets[n] + stop - pos > word_bytes.shape[0]:
             break
-        w, n2 = _find_or_add(buf, pos, stop, table, word_bytes, offsets, n)
+        w, n2 = find_or_add(buf, pos, stop, table, word_bytes, offsets, n)
         if n2 > n:
             count[w] = 0
             first[w] = key + pos
@@ -300,7 +285,7 @@ def _count_tokens(buf, pos, key, table, word_bytes, offsets, count, first, n):
 def _merge_words(table, word_bytes, offsets, count, first, n, o_bytes, o_offsets, o_count, o_first, o_n):
     """Add the o_n words of another table; returns the new word count (room is guaranteed)."""
     for i in range(o_n):
-        w, n2 = _find_or_add(o_bytes, o_offsets[i], o_offsets[i + 1], table, word_bytes, offsets, n)
+        w, n2 = find_or_add(o_bytes, o_offsets[i], o_offsets[i + 1], table, word_bytes, offsets, n)
         if n2 > n:
             count[w] = 0
             first[w] = o_first[i]

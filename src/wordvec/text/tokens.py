@@ -72,3 +72,18 @@ def lookup(src, start, stop, table, word_bytes, offsets):
             if same:
                 return slot, w
         slot = (slot + np.uint64(1)) & mask
+
+
+@numba.njit(inline="always")
+def find_or_add(src, start, stop, table, word_bytes, offsets, n):
+    """Index of the word src[start:stop] in a table as :func:`lookup`'s, adding it as word n if
+    new; returns (index, new word count). The caller guarantees room for one more word."""
+    slot, w = lookup(src, start, stop, table, word_bytes, offsets)
+    if w >= 0:
+        return w, n
+    table[slot] = n
+    base = offsets[n]
+    for k in range(stop - start):
+        word_bytes[base + k] = src[start + k]
+    offsets[n + 1] = base + stop - start
+    return n, n + 1

@@ -1,0 +1,276 @@
+"""Fast counting for :mod:`phrases`: tokens mapped to word ids, bigrams counted by id.
+
+gensim's table maps strings (a unigram, or a bigram's tokens joined by the delimiter) to counts.
+Counting it directly costs a string hash table lookup with a cache miss or three for every bigram.
+Here each token is looked up in a small table of distinct words (mostly cache-resident), and a
+bigram ``a b`` is counted in an open-addressing table (linear probing, at most 2/3 full) keyed by
+the int64 ``id(a) << 32 | id(b)`` held in the slot itself (one cache miss); a bigram with connector words in between is keyed by its
+ids' bytes in a :class:`KeyTable`. :func:`materialize` then builds gensim's string table, merging
+the keys that spell the same string (a token containing the delimiter), so the result is exact.
+
+While nothing is pruned the counts do not depend on this representation. The caller counts here
+while words + pairs + sequences (an upper bound on the string table's size) stays within
+``max_vocab_size``; past it, gensim's table may be pruned, so the caller materializes and counts the
+rest of the corpus with :func:`phrasetable.count_bigrams`, which prunes exactly as gensim does.
+"""
+from __future__ import annotations
+
+import numba
+import numpy as np
+
+from .phrasetable import KeyTable, is_connector
+from .tokens import find_or_add
+
+#: :func:`count_ids` stops: all sentences counted, room needed, or the size bound passed.
+DONE, GROW, SWITCH = 0, 1, 2
+
+_EMPTY = np.int64(-1)
+
+
+class IdCounts:
+    """The state of an id count: words (a KeyTable with counts; ``connector[i]`` marks connector
+    words, which get an id but no count), pairs (``pair_keys`` int64, -1 empty, ``pair_counts``),
+    sequences (a KeyTable over int32 ids as bytes)."""
+
+    def __init__(self) -> None:
+        self.words = KeyTable(np.int64, keys=1 << 14, key_bytes=1 << 18)
+        self.connector = np.zeros(self.words.values.shape[0], dtype=np.uint8)
+        self.counted_words = 0
+        self.pair_keys = np.full(1 << 16, _EMPTY, dtype=np.int64)
+        self.pair_counts = np.zeros(1 << 16, dtype=np.int64)
+        self.pairs = 0
+        self.sequences = KeyTable(np.int64, keys=1 << 10, key_bytes=1 << 14)
+
+    def size_bound(self) -> int:
+        return self.counted_words + self.pairs + self.sequences.n
+
+    def reserve(self, tokens: int, n_bytes: int) -> None:
+        """Room for a sentence of ``tokens`` tokens spanning ``n_bytes`` bytes."""
+        self.words.reserve(tokens, n_bytes)
+        if self.connector.shape[0] < self.words.values.shape[0]:
+            grown = np.zeros(self.words.values.shape[0], dtype=np.uint8)
+            grown[: self.connector.shape[0]] = self.connector
+            self.connector = grown
+        if 3 * (self.pairs + tokens + 1) > 2 * self.pair_keys.shape[0]:
+            size = self.pair_keys.shape[0]
+            while 3 * (self.pairs + tokens + 1) > 2 * size:
+                size *= 2
+            self.pair_keys, self.pair_counts = _rehash_pairs(self.pair_keys, self.pair_counts, size)
+        self.sequences.reserve(tokens, 4 * (2 * tokens + 1))
+
+    def arrays(self) -> tuple:
+        w, s = self.words, self.sequences
+        return (w.slots, w.key_bytes, w.offsets, w.values, self.connector, w.n, self.counted_words,
+                self.pair_keys, self.pair_counts, self.pairs, s.slots, s.key_bytes, s.offsets, s.values, s.n)
+
+
+@numba.njit(inline="always")
+def _pair_slot(key, mask):
+    return np.int64((np.uint64(key) * np.uint64(0x9E3779B97F4A7C15)) >> np.uint64(32)) & mask
+
+
+@numba.njit(nogil=True, cache=True)
+def _rehash_pairs(keys, counts, size):
+    new_keys = np.full(size, -1, dtype=np.int64)
+    new_counts = np.zeros(size, dtype=np.int64)
+    mask = size - 1
+    for i in range(keys.shape[0]):
+        k = keys[i]
+        if k >= 0:
+            h = _pair_slot(k, mask)
+            while new_keys[h] >= 0:
+                h = (h + 1) & mask
+            new_keys[h] = k
+            new_counts[h] = counts[i]
+    return new_keys, new_counts
+
+
+@numba.njit(nogil=True, cache=True)
+def count_ids(
+    src, starts, ends, sent, s0, connectors, limit,
+    wslots, wbytes, woffsets, wcounts, connector, nw, counted,
+    pkeys, pcounts, npairs, sslots, sbytes, soffsets, scounts, ns, ids, idbytes,
+):
+    """Count sentences s0, s0+1, ... by id (see the module docstring). ``ids`` (int32) and
+    ``idbytes`` (uint8) are scratch for the longest sentence and 4x that. Stops before a sentence
+    whose entries might not fit (GROW), or after the sentence that takes words + pairs +
+    sequences past ``limit`` (SWITCH). Returns (status, next sentence, nw, counted, npairs, ns, tokens)."""
+    n_sent = sent.shape[0] - 1
+    words = 0
+    mask = pkeys.shape[0] - 1
+    for s in range(s0, n_sent):
+        a, b = sent[s], sent[s + 1]
+        t = b - a
+        span = 0
+        for i in range(a, b):
+            span += ends[i] - starts[i]
+        if (nw + t + 1 > wcounts.shape[0] or woffsets[nw] + span > wbytes.shape[0]
+                or 2 * (nw + t + 1) > wslots.shape[0] or 3 * (npairs + t + 1) > 2 * pkeys.shape[0]
+                or ns + t + 1 > scounts.shape[0] or soffsets[ns] + 4 * (2 * t + 1) > sbytes.shape[0]
+                or 2 * (ns + t + 1) > sslots.shape[0]):
+            return GROW, s, nw, counted, npairs, ns, words
+        start = -1
+        for i in range(a, b):
+            w, n2 = find_or_add(src, starts[i], ends[i], wslots, wbytes, woffsets, nw)
+            if n2 > nw:
+                nw = n2
+                wcounts[w] = 0
+                connector[w] = 1 if is_connector(src, starts[i], ends[i], connectors) else 0
+                counted += 1 - connector[w]
+            ids[i - a] = w
+            if connector[w]:
+                continue
+            wcounts[w] += 1
+            if start >= 0:
+                if start == i - 1:
+                    key = (np.int64(ids[start - a]) << 32) | np.int64(w)
+                    h = _pair_slot(key, mask)
+                    while True:
+                        k = pkeys[h]
+                        if k == key:
+                            pcounts[h] += 1
+                            break
+                        if k < 0:
+                            pkeys[h] = key
+                            pcounts[h] = 1
+                            npairs += 1
+                            break
+                        h = (h + 1) & mask
+                else:
+                    length = 0
+                    for j in range(start, i + 1):
+                        v = ids[j - a]
+                        for k in range(4):
+                            idbytes[length] = (v >> (8 * k)) & 255
+                            length += 1
+                    x, ns2 = find_or_add(idbytes, 0, length, sslots, sbytes, soffsets, ns)
+                    if ns2 > ns:
+                        scounts[x] = 0
+                        ns = ns2
+                    scounts[x] += 1
+            start = i
+        words += t
+        if counted + npairs + ns > limit:
+            return SWITCH, s + 1, nw, counted, npairs, ns, words
+    return DONE, n_sent, nw, counted, npairs, ns, words
+
+
+@numba.njit(nogil=True, cache=True)
+def materialized_size(wbytes, woffsets, connector, nw, pkeys, sbytes, soffsets, ns, dl):
+    """(keys, bytes, longest key) bounding the string table :func:`materialize` builds."""
+    keys = 0
+    size = 0
+    longest = 0
+    for w in range(nw):
+        if not connector[w]:
+            keys += 1
+            size += woffsets[w + 1] - woffsets[w]
+    for h in range(pkeys.shape[0]):
+        k = pkeys[h]
+        if k >= 0:
+            a, b = k >> 32, k & 0xFFFFFFFF
+            keys += 1
+            length = woffsets[a + 1] - woffsets[a] + dl + woffsets[b + 1] - woffsets[b]
+            size += length
+            longest = max(longest, length)
+    for x in range(ns):
+        keys += 1
+        length = 0
+        for p in range(soffsets[x], soffsets[x + 1], 4):
+            v = _id_at(sbytes, p)
+            length += woffsets[v + 1] - woffsets[v] + dl
+        size += length
+        longest = max(longest, length)
+    return keys, size, longest
+
+
+@numba.njit(inline="always")
+def _id_at(buf, p):
+    return np.int64(buf[p]) | (np.int64(buf[p + 1]) << 8) | (np.int64(buf[p + 2]) << 16) | (np.int64(buf[p + 3]) << 24)
+
+
+@numba.njit(inline="always")
+def _spell(ids_bytes, p0, p1, wbytes, woffsets, delim, out):
+    """The words of the ids in ids_bytes[p0:p1] joined by delim into out; returns the length."""
+    length = 0
+    for p in range(p0, p1, 4):
+        if p > p0:
+            for k in range(delim.shape[0]):
+                out[length] = delim[k]
+                length += 1
+        v = _id_at(ids_bytes, p)
+        for q in range(woffsets[v], woffsets[v + 1]):
+            out[length] = wbytes[q]
+            length += 1
+    return length
+
+
+@numba.njit(nogil=True, cache=True)
+def distinct_spellings(wbytes, nw, woffsets, delim):
+    """Whether distinct id sequences always spell distinct strings: the delimiter is one byte that
+    no word contains (then joining is undone by splitting)."""
+    if delim.shape[0] != 1:
+        return False
+    for p in range(woffsets[nw]):
+        if wbytes[p] == delim[0]:
+            return False
+    return True
+
+
+@numba.njit(inline="always")
+def _add(src, start, stop, slots, key_bytes, offsets, n, dedupe):
+    """find_or_add, or a plain append when the keys are known to be distinct (no hashing: the
+    caller rehashes once at the end)."""
+    if dedupe:
+        return find_or_add(src, start, stop, slots, key_bytes, offsets, n)
+    base = offsets[n]
+    for k in range(stop - start):
+        key_bytes[base + k] = src[start + k]
+    offsets[n + 1] = base + stop - start
+    return n, n + 1
+
+
+@numba.njit(nogil=True, cache=True)
+def materialize(
+    wbytes, woffsets, wcounts, connector, nw, pkeys, pcounts, sbytes, soffsets, scounts, ns, delim, scratch,
+    slots, key_bytes, offsets, values, n, dedupe,
+):
+    """Add the id counts to a string table (unigrams, then pairs, then sequences; with ``dedupe``,
+    keys spelling the same string are merged, else they are appended and the caller rehashes).
+    Room is guaranteed by the caller; returns the new number of keys."""
+    for w in range(nw):
+        if not connector[w]:
+            x, n = _add(wbytes, woffsets[w], woffsets[w + 1], slots, key_bytes, offsets, n, dedupe)
+            values[x] += wcounts[w]
+    pair = np.empty(8, dtype=np.uint8)
+    for h in range(pkeys.shape[0]):
+        k = pkeys[h]
+        if k >= 0:
+            a, b = k >> 32, k & 0xFFFFFFFF
+            for j in range(4):
+                pair[j] = (a >> (8 * j)) & 255
+                pair[4 + j] = (b >> (8 * j)) & 255
+            length = _spell(pair, 0, 8, wbytes, woffsets, delim, scratch)
+            x, n = _add(scratch, 0, length, slots, key_bytes, offsets, n, dedupe)
+            values[x] += pcounts[h]
+    for i in range(ns):
+        length = _spell(sbytes, soffsets[i], soffsets[i + 1], wbytes, woffsets, delim, scratch)
+        x, n = _add(scratch, 0, length, slots, key_bytes, offsets, n, dedupe)
+        values[x] += scounts[i]
+    return n
+
+
+def to_table(counts: IdCounts, delim: np.ndarray) -> KeyTable:
+    """gensim's string table of the id counts (exactly sized)."""
+    w, s = counts.words, counts.sequences
+    keys, size, longest = materialized_size(w.key_bytes, w.offsets, counts.connector, w.n, counts.pair_keys,
+                                            s.key_bytes, s.offsets, s.n, delim.shape[0])
+    table = KeyTable(np.int64, keys=max(keys, 1), key_bytes=max(size, 1))
+    scratch = np.empty(longest + 1, dtype=np.uint8)
+    dedupe = not distinct_spellings(w.key_bytes, w.n, w.offsets, delim)
+    table.n = materialize(w.key_bytes, w.offsets, w.values, counts.connector, w.n, counts.pair_keys,
+                          counts.pair_counts, s.key_bytes, s.offsets, s.values, s.n, delim, scratch, *table.arrays(),
+                          0, dedupe)
+    if not dedupe:
+        table.rehash()
+    return table
