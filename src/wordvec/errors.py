@@ -67,3 +67,17 @@ class TrainingInterrupted(KeyboardInterrupt):
 
 class OutputError(WordvecError, OSError):
     """An output path may not be written: a read-only file, a device, an input of the same command."""
+
+
+class TextEncodingError(WordvecError, ValueError):
+    """The input is not UTF-8 text and cannot be decoded safely; the message says what it looks like."""
+
+
+class WorkRescued(WordvecError):
+    """A final write failed and the work was saved elsewhere (``path``; None if even that failed).
+    ``interrupted`` tells a Ctrl-C from an error."""
+
+    def __init__(self, message: str, path: "os.PathLike | None", interrupted: bool) -> None:
+        super().__init__(message)
+        self.path = path
+        self.interrupted = interrupted

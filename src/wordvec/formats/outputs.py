@@ -41,7 +41,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable, Iterator, Mapping
 
-from ..errors import OutputError, WordvecError
+from ..errors import OutputError, WordvecError, WorkRescued
 
 logger = logging.getLogger(__name__)
 
@@ -233,16 +233,6 @@ def clean_leftovers(target: Path) -> list[Path]:
         logger.warning("'%s' holds temporary file(s) of an earlier save of '%s' that may still be running "
                        "elsewhere; delete them if not: %s", folder, target.name, ", ".join(sorted(unknown)))
     return removed
-
-
-class WorkRescued(WordvecError):
-    """A final write failed and the work was saved elsewhere (``path``; None if even that failed).
-    ``interrupted`` tells a Ctrl-C from an error."""
-
-    def __init__(self, message: str, path: Path | None, interrupted: bool) -> None:
-        super().__init__(message)
-        self.path = path
-        self.interrupted = interrupted
 
 
 def write_or_rescue(write: Callable[[], Any], rescue: Callable[[Path], Any], rescue_path: str | os.PathLike,

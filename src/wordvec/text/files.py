@@ -33,6 +33,8 @@ import stat
 import sys
 from typing import BinaryIO
 
+from ..errors import TextEncodingError
+
 __all__ = [
     "open_input", "open_text_input", "read_ahead", "compression_of", "is_stdin", "is_regular_file",
     "TextEncodingError", "SNIFF_BYTES",
@@ -181,10 +183,6 @@ def read_ahead(f: BinaryIO, n: int, name: str | None = None) -> tuple[bytes, Bin
             break
         head += more
     return head, io.BufferedReader(_Prefixed(head, f, name), buffer_size=1 << 16)  # type: ignore[return-value]
-
-
-class TextEncodingError(ValueError):
-    """The input is not UTF-8 text and cannot be decoded safely; the message says what it looks like."""
 
 
 _BOMS = (  # longest first: the UTF-32 LE mark starts with the UTF-16 LE one
