@@ -693,8 +693,31 @@ class KeyedVectors:
 
     @classmethod
     def load(cls, fname: Any, mmap: str | None = None) -> KeyedVectors:
-        """Load a file written by :meth:`save`; ``mmap='r'`` memory-maps the matrix read-only."""
+        """Load a file written by :meth:`save`, or by gensim 4's ``KeyedVectors.save`` /
+        ``Word2Vec.save`` (the model's ``wv``); ``mmap='r'`` memory-maps the matrix read-only.
+
+        gensim's files are pickles: they are read by :func:`wordvec.formats.gensim_pickle.read_gensim`,
+        which runs no code from the file, and keep gensim's vectors, word order and per-word
+        attributes (``count``, ``sample_int``, ...) and ``vectors_lockf``.
+        """
+        from ..formats import gensim_pickle
         from ..formats import word2vec as io
 
+        if gensim_pickle.is_pickle_file(fname):
+            return cls.from_gensim(gensim_pickle.read_gensim(fname, mmap=mmap))
         keys, vectors, counts = io.load_native(fname, mmap=mmap)
         return cls._from_parts(keys, vectors, counts)
+
+    @classmethod
+    def from_gensim(cls, model: Any) -> KeyedVectors:
+        """Word vectors of a :class:`wordvec.formats.gensim_pickle.GensimModel` (as read from a
+        gensim file): same keys in the same order, same vectors (dtype kept), every numeric
+        per-word attribute, and ``vectors_lockf`` when it is not the all-ones default."""
+        kv = cls._from_parts(model.keys, model.vectors, None)
+        for attr, values in model.expandos.items():
+            if values.dtype.kind != "O":  # gensim's hierarchical-softmax paths are rebuilt by training
+                kv.expandos[attr] = np.asarray(values)
+        lockf = model.vectors_lockf
+        if lockf is not None and not (lockf == 1).all():
+            kv.vectors_lockf = np.asarray(lockf, dtype=np.float32)
+        return kv
