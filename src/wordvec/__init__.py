@@ -1,21 +1,37 @@
 """wordvec: fast word2vec training and word-vector tools with a gensim-compatible API."""
 from __future__ import annotations
 
-__version__ = "0.1.0"
+import importlib
 
-__all__ = ["Word2Vec", "KeyedVectors", "WordvecError", "__version__"]
+__version__ = "0.1.0"
 
 from .errors import WordvecError
 
+# Public name -> module that defines it. Imported on first use, so that `import wordvec` stays
+# cheap (numba compiles on first use only).
+_LAZY = {
+    "Word2Vec": "wordvec.models.word2vec",
+    "KeyedVectors": "wordvec.vectors.keyedvectors",
+    "LineSentence": "wordvec.text.readers",
+    "PathLineSentences": "wordvec.text.readers",
+    "Text8Corpus": "wordvec.text.readers",
+    "simple_preprocess": "wordvec.text.readers",
+    "tokenize": "wordvec.text.readers",
+    "simple_tokenize": "wordvec.text.readers",
+    "deaccent": "wordvec.text.readers",
+}
+
+__all__ = sorted([*_LAZY, "WordvecError", "__version__"])
+
 
 def __getattr__(name: str):
-    # Lazy so that `import wordvec` stays cheap (numba compiles on first use only).
-    if name == "Word2Vec":
-        from .models.word2vec import Word2Vec
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module 'wordvec' has no attribute {name!r}")
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value  # later lookups skip this function
+    return value
 
-        return Word2Vec
-    if name == "KeyedVectors":
-        from .vectors.keyedvectors import KeyedVectors
 
-        return KeyedVectors
-    raise AttributeError(f"module 'wordvec' has no attribute {name!r}")
+def __dir__() -> list[str]:
+    return list(__all__)
