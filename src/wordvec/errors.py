@@ -100,3 +100,8 @@ class TruncatedFileError(VectorFormatError, EOFError):
 class EmptyVocabularyError(CorpusError, RuntimeError):
     """No word survives the vocabulary rules (min_count, trim_rule, ...); also a ``RuntimeError``
     (gensim raises one when training an empty vocabulary)."""
+
+
+class EmptyInputError(ParameterError, ZeroDivisionError):
+    """A computation got an empty list where it needs at least one item; also a
+    ``ZeroDivisionError`` (what gensim raises for an empty mean)."""
