@@ -27,9 +27,12 @@ from ..validation import check_int
 
 logger = logging.getLogger(__name__)
 
-__all__ = ["KeyedVectors", "UnknownWordError"]
+__all__ = ["KeyedVectors", "UnknownWordError", "REAL", "pseudorandom_weak_vector"]
 
+#: gensim's name for the vectors' default dtype.
+REAL = np.float32
 _KEY_TYPES = (str, int, np.integer)
+_WEAK_PRNG = np.random.default_rng()
 _COSMUL_EPSILON = 1e-6
 _NORM_CHUNK_ROWS = 1 << 16
 
@@ -62,6 +65,16 @@ def _unit_rows(rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """(float64 L2 norms, float32 rows / norms) of a (k, d) block; zero rows stay zero."""
     norms = np.sqrt(np.einsum("ij,ij->i", rows, rows, dtype=np.float64))
     return norms, (rows / np.where(norms > 0, norms, 1)[:, None]).astype(np.float32)
+
+
+def pseudorandom_weak_vector(size: int, seed_string: str | None = None, hashfxn: Any = hash) -> np.ndarray:
+    """A (size,) float32 vector uniform in [-0.5 / size, 0.5 / size): small random initial weights
+    (gensim's helper of the same name, same values). With ``seed_string`` it is a function of
+    ``hashfxn(seed_string)`` (Python's ``hash`` of a str changes between runs unless
+    PYTHONHASHSEED is set); without, it draws from a module-wide generator."""
+    size = check_int("size", size, 1)
+    rng = np.random.Generator(np.random.SFC64(hashfxn(seed_string) & 0xFFFFFFFF)) if seed_string else _WEAK_PRNG
+    return (rng.random(size).astype(np.float32) - 0.5) / size
 
 
 class KeyedVectors:
@@ -611,7 +624,7 @@ class KeyedVectors:
     def vectors_for_all(self, keys: Iterable[Any], allow_inference: bool = True, copy_vecattrs: bool = False) -> KeyedVectors:
         """A new :class:`KeyedVectors` with the known ``keys`` (each once, in the order given) and
         copies of their vectors (same dtype); with ``copy_vecattrs`` their per-word attributes
-        (``count``, ...) too. Unknown keys are skipped (``allow_inference`` has no effect: plain
+        (``count``, ...) too, else made-up counts ``n - index`` as gensim. Unknown keys are skipped (``allow_inference`` has no effect: plain
         word2vec vectors cannot be inferred for unknown words)."""
         rows, seen = [], set()
         for key in keys:
@@ -621,7 +634,8 @@ class KeyedVectors:
                 if i >= 0:
                     rows.append(i)
         rows = np.asarray(rows, dtype=np.intp)
-        kv = type(self)._from_parts([self.index_to_key[i] for i in rows], self._vectors[rows], None)
+        made_up = np.arange(len(rows), 0, -1, dtype=np.int64)  # as load_word2vec_format (and gensim)
+        kv = type(self)._from_parts([self.index_to_key[i] for i in rows], self._vectors[rows], made_up)
         if copy_vecattrs:
             for attr, values in self.expandos.items():
                 kv.expandos[attr] = np.asarray(values)[rows]
