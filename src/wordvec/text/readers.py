@@ -27,11 +27,11 @@ import logging
 import os
 import re
 import unicodedata
-from numbers import Integral
 from pathlib import Path
 from typing import Any, Iterable, Iterator
 
-from ..errors import CorpusDecodeError, CorpusError, ParameterError
+from ..errors import CorpusDecodeError, CorpusError
+from ..validation import check_int
 from .corpus import open_corpus
 
 logger = logging.getLogger(__name__)
@@ -46,14 +46,6 @@ MAX_WORDS_IN_BATCH = 10000
 _TEXT8_BLOCK = 1 << 20
 _ALPHABETIC = re.compile(r"[^\W\d]+")  # word characters other than digits
 _ASCII_SPACES = (b" ", b"\n", b"\t", b"\r", b"\x0b", b"\x0c")
-
-
-def _count(name: str, value: Any, minimum: int, allow_none: bool = False) -> int | None:
-    if value is None and allow_none:
-        return None
-    if isinstance(value, bool) or not isinstance(value, Integral) or value < minimum:
-        raise ParameterError(f"{name} must be {'None or ' if allow_none else ''}an integer >= {minimum}, got {value!r}")
-    return int(value)
 
 
 def _decode(data: bytes, where: str, line: int | None = None) -> str:
@@ -101,8 +93,8 @@ class LineSentence:
 
     def __init__(self, source: Any, max_sentence_length: int = MAX_WORDS_IN_BATCH, limit: int | None = None) -> None:
         self.source = source if hasattr(source, "seek") else _check_file(source)
-        self.max_sentence_length = _count("max_sentence_length", max_sentence_length, 1)
-        self.limit = _count("limit", limit, 0, allow_none=True)
+        self.max_sentence_length = check_int("max_sentence_length", max_sentence_length, 1)
+        self.limit = check_int("limit", limit, 0, allow_none=True)
 
     def __iter__(self) -> Iterator[list[str]]:
         if hasattr(self.source, "seek"):
@@ -126,8 +118,8 @@ class PathLineSentences:
     """
 
     def __init__(self, source: Any, max_sentence_length: int = MAX_WORDS_IN_BATCH, limit: int | None = None) -> None:
-        self.max_sentence_length = _count("max_sentence_length", max_sentence_length, 1)
-        self.limit = _count("limit", limit, 0, allow_none=True)
+        self.max_sentence_length = check_int("max_sentence_length", max_sentence_length, 1)
+        self.limit = check_int("limit", limit, 0, allow_none=True)
         if isinstance(source, (str, os.PathLike)):
             path = Path(source)
             if path.is_dir():
@@ -167,7 +159,7 @@ class Text8Corpus:
 
     def __init__(self, fname: Any, max_sentence_length: int = MAX_WORDS_IN_BATCH) -> None:
         self.fname = _check_file(fname)
-        self.max_sentence_length = _count("max_sentence_length", max_sentence_length, 1)
+        self.max_sentence_length = check_int("max_sentence_length", max_sentence_length, 1)
 
     def _tokens(self) -> Iterator[list[str]]:
         rest = b""
