@@ -132,10 +132,10 @@ def train_chunk(ids, offsets, weights, tables, cfg, alpha0, alpha1, rng, stats, 
             examples += n_in
             if sg:
                 for i in range(b):
-                    scatter_word(w_in, bags, ctx[i], dX[i], d)
+                    scatter_word(w_in, bags, ctx[i], dX[i], d, tables.lockf)
             else:
                 for i in range(b):
-                    scatter_word(w_in, bags, ctx[i], dX[0], d)
+                    scatter_word(w_in, bags, ctx[i], dX[0], d, tables.lockf)
     rng[0] = state
     stats[LOSS] += loss
     stats[EXAMPLES] += examples

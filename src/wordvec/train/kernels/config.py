@@ -45,6 +45,7 @@ class Tables(NamedTuple):
     code_lengths: np.ndarray  # int32 (V,)
     sigmoid: np.ndarray  # float32 (TABLE_N + 2,)
     log_sigmoid: np.ndarray  # float32 (TABLE_N + 2,)
+    lockf: np.ndarray = np.zeros(0, dtype=np.float32)  # float32 (R,) factor on each input row's updates, or (0,): all 1
 
 
 class Weights(NamedTuple):

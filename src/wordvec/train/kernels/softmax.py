@@ -139,10 +139,15 @@ def softmax_gradient(P, row_max, tg_off, targets, r0, r1, alpha):
 
 
 @numba.njit(nogil=True, fastmath=FASTMATH, cache=True)
-def scatter_hidden(w_in, in_off, inputs, n_rows, dH):
-    """W_in[w] -= dH[i] for every input w of row i < n_rows (word2vec.c's CBOW convention:
-    each context row gets the whole dh, also for the mean)."""
+def scatter_hidden(w_in, in_off, inputs, n_rows, dH, lockf):
+    """W_in[w] -= lockf[w] dH[i] for every input w of row i < n_rows (word2vec.c's CBOW
+    convention: each context row gets the whole dh, also for the mean); an empty ``lockf``
+    means factors of 1."""
     d = w_in.shape[1]
     for i in range(n_rows):
         for j in range(in_off[i], in_off[i + 1]):
-            axpy(np.float32(-1.0), dH[i], w_in[inputs[j]], d)
+            w = inputs[j]
+            if lockf.shape[0] == 0:
+                axpy(np.float32(-1.0), dH[i], w_in[w], d)
+            elif lockf[w] != 0:
+                axpy(-lockf[w], dH[i], w_in[w], d)
