@@ -63,7 +63,7 @@ def kernel_config(model: Any, lookahead: int = LOOKAHEAD) -> kernels.KernelConfi
     return kernels.KernelConfig(
         sg=int(model.sg), window=int(model.window), negative=int(model.negative), hs=int(model.hs),
         cbow_mean=int(model.cbow_mean), shared_negatives=int(bool(model.shared_negatives)), lookahead=int(lookahead),
-        compute_loss=int(bool(model.compute_loss)),
+        compute_loss=int(bool(model.compute_loss)), shrink_windows=int(bool(getattr(model, "shrink_windows", True))),
     )
 
 

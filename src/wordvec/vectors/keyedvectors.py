@@ -355,11 +355,12 @@ class KeyedVectors:
         self.add_vectors(keys, weights, replace=True)
 
     def sort_by_descending_frequency(self) -> None:
-        """Reorder words (and vectors, attributes) by decreasing ``count``, ties by index."""
+        """Reorder words (and vectors, attributes) by decreasing ``count``, ties by decreasing
+        index (gensim 4's order)."""
         if not len(self):
             return
         counts = np.asarray(self.expandos["count"], dtype=np.int64)
-        order = np.lexsort((np.arange(len(counts)), -counts))
+        order = np.lexsort((-np.arange(len(counts)), -counts))
         self.index_to_key = [self.index_to_key[i] for i in order]
         for attr in self.expandos:
             self.expandos[attr] = self.expandos[attr][order]

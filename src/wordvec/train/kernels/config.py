@@ -32,6 +32,7 @@ class KernelConfig(NamedTuple):
     shared_negatives: int  # 1: skip-gram draws K noise words per window, 0: per (context, center) pair
     lookahead: int  # windows ahead whose rows are prefetched (0: none)
     compute_loss: int  # 0: skip the loss arithmetic (the loss reported is 0)
+    shrink_windows: int = 1  # 1: radius drawn uniformly in [1, window] per position; 0: always window
 
 
 class Tables(NamedTuple):

@@ -31,7 +31,7 @@ def softmax_examples(ids, offsets, tables, cfg, rng):
     for s in range(offsets.shape[0] - 1):
         n, state = subsample(ids, offsets[s], offsets[s + 1], tables.keep, sent, state)
         for pos in range(n):
-            lo, hi, state = window(pos, n, radius, state)
+            lo, hi, state = window(pos, n, radius, state, cfg.shrink_windows)
             if hi - lo <= 1:
                 continue
             for c in range(lo, hi):
