@@ -105,3 +105,8 @@ class EmptyVocabularyError(CorpusError, RuntimeError):
 class EmptyInputError(ParameterError, ZeroDivisionError):
     """A computation got an empty list where it needs at least one item; also a
     ``ZeroDivisionError`` (what gensim raises for an empty mean)."""
+
+
+class UnsupportedModelError(ParameterError, RuntimeError):
+    """The method called needs a model configured otherwise (``score`` needs hierarchical softmax,
+    ``predict_output_word`` negative sampling); also a ``RuntimeError``, gensim's type."""

@@ -349,7 +349,7 @@ def test_build_vocab_update_adds_every_count_of_existing_words():
 BAD_PARAMS = [
     ("vector_size", 0), ("vector_size", -5), ("vector_size", 2.5), ("vector_size", "100"), ("vector_size", None),
     ("window", 0), ("window", -1), ("window", 1.5),
-    ("min_count", 0), ("min_count", -2), ("min_count", "5"),
+    ("min_count", -1), ("min_count", -2), ("min_count", "5"),
     ("sample", -0.1), ("sample", float("nan")), ("sample", 1.5), ("sample", "1e-3"),
     ("sg", 2), ("sg", -1), ("sg", "1"),
     ("hs", 2), ("hs", 0.5),

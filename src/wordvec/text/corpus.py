@@ -285,23 +285,60 @@ def _merge_words(table, word_bytes, offsets, count, first, n, o_bytes, o_offsets
 
 
 def count_sentences(sentences: Iterable[list[str]], counter: VocabCounter) -> None:
-    """Count the tokens of an iterable of token lists into ``counter``."""
+    """Count the tokens of an iterable of token lists into ``counter``. A sentence that is not
+    a sized sequence of str tokens (a string, None, a generator, a token that is not a str)
+    raises :class:`CorpusError` naming its position in the corpus."""
     batch: list[list[str]] = []
+    first = 0  # index of batch[0] in the corpus
     n = 0
-    for sentence in sentences:
+    for i, sentence in enumerate(sentences):
         if isinstance(sentence, (str, bytes)):
             raise CorpusError(
-                "sentences must be an iterable of token lists, got an iterable of strings "
-                "(split each sentence into words first)"
+                f"sentence {i} is a {type(sentence).__name__}: sentences must be lists of tokens, got an iterable of "
+                "strings (split each sentence into words first)"
             )
+        try:
+            length = len(sentence)
+        except TypeError:
+            raise CorpusError(f"sentence {i} is {_describe(sentence)}, not a list of tokens") from None
         batch.append(sentence)
-        n += len(sentence)
+        n += length
         if n >= 100_000:
-            counter.update(itertools.chain.from_iterable(batch), n)
+            _count_batch(batch, first, n, counter)
             counter.n_sentences += len(batch)
+            first += len(batch)
             batch, n = [], 0
-    counter.update(itertools.chain.from_iterable(batch), n)
+    _count_batch(batch, first, n, counter)
     counter.n_sentences += len(batch)
+    if not all(isinstance(w, str) for w in counter.counts):  # once per distinct word, not per token
+        _raise_bad_token(sentences, 0)
+        raise CorpusError("the sentences hold tokens that are not strings")
+
+
+def _describe(x: object) -> str:
+    if x is None:
+        return "None"
+    if hasattr(x, "__next__"):
+        return f"a one-shot {type(x).__name__} (make each sentence a list)"
+    return f"a {type(x).__name__}"
+
+
+def _count_batch(batch: list, first: int, n: int, counter: VocabCounter) -> None:
+    try:
+        counter.update(itertools.chain.from_iterable(batch), n)
+    except TypeError:  # an unhashable token
+        _raise_bad_token(batch, first)
+        raise
+
+
+def _raise_bad_token(sentences: Iterable[list], first: int) -> None:
+    """Raise CorpusError naming the first token that is not a str (sentence ``first + i``)."""
+    for i, sentence in enumerate(sentences):
+        for j, token in enumerate(sentence):
+            if not isinstance(token, str):
+                raise CorpusError(
+                    f"sentence {first + i}, token {j} is {token!r} of type {type(token).__name__}: tokens must be strings"
+                )
 
 
 @numba.njit(nogil=True, cache=True)

@@ -8,7 +8,8 @@ SIGHUP finish the jobs in flight, save a resumable checkpoint if asked, and rais
 :class:`~wordvec.errors.TrainingInterrupted`; a second signal stops at once.
 
 The model is any object with the public fields ``loss_history``, ``epochs_trained``,
-``running_training_loss``, ``training_summary``, ``pending_run`` (the run's
+``running_training_loss`` (the loss summed over the current run's epochs so far, gensim's
+contract), ``training_summary``, ``pending_run`` (the run's
 :class:`~.state.RunState` while it is not finished), a ``save(path)`` method and ``wv`` (whose
 ``reset_norms()`` is called after training).
 """
@@ -97,6 +98,7 @@ class Driver:
         before.add(state.totals)
         before.add(state.partial)
         if begin:
+            model.running_training_loss = 0.0
             notify(self.callbacks, "on_train_begin", model)
         t0 = time.perf_counter()
         if self.progress is not None:
@@ -215,7 +217,7 @@ class Driver:
         compute_loss = getattr(model, "compute_loss", True)
         mean = tally.mean_loss if compute_loss else float("nan")
         model.loss_history.append(mean)
-        model.running_training_loss = tally.loss
+        model.running_training_loss += tally.loss
         model.epochs_trained += 1
         self._check_divergence(mean if compute_loss else 0.0)
         logger.info("epoch %d: mean loss %.4f over %d examples", model.epochs_trained, mean, int(tally.examples))
