@@ -19,6 +19,9 @@ _LAZY = {
     "tokenize": "wordvec.text.readers",
     "simple_tokenize": "wordvec.text.readers",
     "deaccent": "wordvec.text.readers",
+    "RULE_DEFAULT": "wordvec.text.vocab",
+    "RULE_DISCARD": "wordvec.text.vocab",
+    "RULE_KEEP": "wordvec.text.vocab",
 }
 
 __all__ = sorted([*_LAZY, "WordvecError", "__version__"])

@@ -9,7 +9,7 @@ import pickletools
 import numpy as np
 import pytest
 
-from wordvec.errors import ModelFileError
+from wordvec.errors import ModelFileError, ParameterError
 from wordvec.formats import gensim_pickle
 from wordvec.formats.gensim_pickle import read_gensim, unpickle_restricted
 from wordvec.vectors.keyedvectors import KeyedVectors
@@ -221,3 +221,68 @@ def test_globals_of_a_real_file(tmp_path, monkeypatch):
     assert modules <= {"gensim.models.word2vec", "gensim.models.keyedvectors", "gensim.utils", "builtins",
                        "collections", "numpy", "numpy.core.multiarray", "numpy._core.multiarray",
                        "numpy.random._pickle", "numpy.random._mt19937"}
+
+
+# ---------------------------------------------------------------------------------- Word2Vec.load
+
+@pytest.mark.parametrize("kw", [dict(), dict(sg=1, hs=1, negative=0), dict(hs=1, negative=3, cbow_mean=0)])
+def test_word2vec_load_continues_training(tmp_path, kw):
+    from wordvec.models.word2vec import Word2Vec
+
+    g = gensim_w2v(epochs=40, sample=0, **kw)
+    path = str(tmp_path / "w2v.model")
+    g.save(path, sep_limit=0)
+    model = Word2Vec.load(path)
+    assert model.wv.index_to_key == g.wv.index_to_key
+    np.testing.assert_array_equal(model.wv.vectors, g.wv.vectors)
+    np.testing.assert_array_equal(model.wv.expandos["count"], g.wv.expandos["count"])
+    for name in ("sg", "hs", "negative", "window", "alpha", "min_alpha", "epochs", "cbow_mean", "sample", "ns_exponent"):
+        assert getattr(model, name) == getattr(g, name), name
+    assert (model.corpus_count, model.corpus_total_words) == (g.corpus_count, g.corpus_total_words)
+    if g.negative:
+        np.testing.assert_array_equal(model.syn1neg, g.syn1neg)
+        ours = model.predict_output_word(["cat", "sat"], topn=3)
+        theirs = g.predict_output_word(["cat", "sat"], topn=3)
+        assert [w for w, _ in ours] == [w for w, _ in theirs]
+    if g.hs:  # gensim's own tree is used, so its inner-node weights keep their meaning
+        np.testing.assert_array_equal(model.syn1, g.syn1[: len(g.wv) - 1])
+        np.testing.assert_allclose(model.score(SENTENCES[:4], total_sentences=4), g.score(SENTENCES[:4], total_sentences=4),
+                                   rtol=6e-2)  # gensim reads log sigma from a coarse table
+    # Training goes on from gensim's state: the loss of one more epoch is well below that of the
+    # same vectors with untrained (zero) output weights, and, for hierarchical softmax, below
+    # that of the same weights read through wordvec's own Huffman tree instead of gensim's.
+    def epoch_loss(m):  # (a vanishing rate: the loss of the weights as they are)
+        m.train(SENTENCES, total_examples=m.corpus_count, epochs=1, start_alpha=1e-9, end_alpha=1e-9)
+        return m.loss_history[-1]
+
+    loss = epoch_loss(model)
+    model.train(SENTENCES, total_examples=model.corpus_count, epochs=1)
+    assert not np.array_equal(model.wv.vectors, g.wv.vectors)
+    untrained = Word2Vec.load(path)
+    untrained.syn1neg[...] = 0
+    untrained.syn1[...] = 0
+    assert loss < 0.9 * epoch_loss(untrained)
+    if g.hs:
+        other_tree = Word2Vec.load(path)
+        other_tree.vocab.paths = None
+        assert loss < 0.9 * epoch_loss(other_tree)
+    # and round-trips through wordvec's own format
+    model.save(tmp_path / "ours.npz")
+    again = Word2Vec.load(tmp_path / "ours.npz")
+    np.testing.assert_array_equal(again.wv.vectors, model.wv.vectors)
+
+
+def test_word2vec_load_mmap_and_keyedvectors_file(tmp_path):
+    from wordvec.models.word2vec import Word2Vec
+
+    g = gensim_w2v()
+    path = str(tmp_path / "w2v.model")
+    g.save(path, sep_limit=0)
+    mapped = Word2Vec.load(path, mmap="r")
+    np.testing.assert_array_equal(mapped.wv.vectors, g.wv.vectors)
+    assert mapped.wv.most_similar("cat", topn=2)[0][0] == g.wv.most_similar("cat", topn=2)[0][0]
+    with pytest.raises(ParameterError, match="read-only"):
+        mapped.train(SENTENCES, total_examples=mapped.corpus_count, epochs=1)
+    g.wv.save(str(tmp_path / "vectors.kv"))
+    with pytest.raises(ModelFileError, match="KeyedVectors.load"):
+        Word2Vec.load(tmp_path / "vectors.kv")

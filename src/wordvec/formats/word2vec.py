@@ -64,7 +64,7 @@ from typing import IO, Any, Iterator, Sequence
 import numpy as np
 
 from .atomic import atomic_write
-from ..errors import ModelFileError, ParameterError, VectorFormatError, WordvecError
+from ..errors import ModelFileError, ParameterError, TruncatedFileError, VectorDecodeError, VectorFormatError, WordvecError
 from ..validation import check_int
 
 logger = logging.getLogger(__name__)
@@ -237,9 +237,9 @@ def _decode_words(
             try:
                 w.decode(encoding, unicode_errors)
             except UnicodeDecodeError as exc:
-                raise VectorFormatError(
+                raise VectorDecodeError(
                     f"{name}: {where(i)}: the word is not valid {encoding} ({exc.reason}); "
-                    "pass unicode_errors='replace' to load it anyway"
+                    "pass unicode_errors='replace' to load it anyway", exc,
                 ) from exc
         raise  # pragma: no cover - joined decoding failed but no single word does
     except LookupError as exc:
@@ -312,7 +312,7 @@ def _read_binary(name: str, data: Any, limit: int | None, unicode_errors: str, e
     m = n if limit is None else min(n, limit)
     record = 4 * d
     if m * (record + 2) > size - start:
-        raise VectorFormatError(
+        raise TruncatedFileError(
             f"{name}: the header declares {n} vectors of dimension {d} (at least {m * (record + 2)} bytes for "
             f"{m} of them) but only {size - start} bytes follow it: the file is truncated or the header is wrong"
         )
@@ -325,7 +325,7 @@ def _read_binary(name: str, data: Any, limit: int | None, unicode_errors: str, e
             pos += 1
         space = data.find(b" ", pos)
         if space < 0 or space + 1 + record > size:
-            raise VectorFormatError(
+            raise TruncatedFileError(
                 f"{name}: byte offset {pos}: file ends inside vector {i + 1} of {n}: the file is truncated "
                 "or the header count is wrong"
             )
@@ -434,7 +434,7 @@ def _read_text(name: str, limit: int | None, unicode_errors: str, encoding: str,
             m = n if limit is None else min(n, limit)
             hint = _binary_hint(bytes(data[start: start + 4096]))
             if n_lines < m:
-                raise VectorFormatError(
+                raise TruncatedFileError(
                     f"{name}: the header declares {n} vectors but the file ends after {n_lines} "
                     f"(at line {n_lines + 1}): the file is truncated or the header count is wrong{hint}"
                 )
@@ -561,7 +561,7 @@ def read_vocab(path: Any, unicode_errors: str = "strict") -> dict[str, int]:
         try:
             counts[fields[0].decode("utf8", unicode_errors)] = int(fields[1])
         except UnicodeDecodeError as exc:
-            raise VectorFormatError(f"{name}: line {line_no}: the word is not valid UTF-8 ({exc.reason})") from exc
+            raise VectorDecodeError(f"{name}: line {line_no}: the word is not valid UTF-8 ({exc.reason})", exc) from exc
     return counts
 
 
