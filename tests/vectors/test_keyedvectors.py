@@ -383,3 +383,19 @@ def _write(tmp_path, kv):
     path = tmp_path / "kv.txt"
     kv.save_word2vec_format(path)
     return path
+
+
+@pytest.mark.parametrize("binary", [False, True])
+def test_save_word2vec_format_in_parts_as_gensim(tmp_path, binary):
+    path = tmp_path / "both.bin"
+    words = KeyedVectors.from_vectors(["a", "b", "c"], vectors(1, 3), counts=[5, 4, 3])
+    docs = KeyedVectors.from_vectors(["0", "1"], vectors(2, 2))
+    words.save_word2vec_format(path, binary=binary, total_vec=5)
+    docs.save_word2vec_format(path, binary=binary, prefix="*dt_", append=True, write_header=False)
+    both = KeyedVectors.load_word2vec_format(path, binary=binary)
+    assert both.index_to_key == ["a", "b", "c", "*dt_0", "*dt_1"]
+    np.testing.assert_array_equal(both.vectors, np.vstack([words.vectors, docs.vectors]))
+    theirs = GensimKV.load_word2vec_format(str(path), binary=binary)
+    assert theirs.index_to_key == both.index_to_key
+    with pytest.raises(ParameterError, match="total_vec=2 is less than the 3 vectors"):
+        words.save_word2vec_format(tmp_path / "x.txt", total_vec=2)

@@ -513,30 +513,52 @@ def _binary_chunks(words: list[bytes], vectors: np.ndarray) -> Iterator[bytes]:
 
 
 def write_word2vec(
-    path: Any, keys: Sequence[str], vectors: np.ndarray, binary: bool = False, write_header: bool = True
+    path: Any,
+    keys: Sequence[str],
+    vectors: np.ndarray,
+    binary: bool = False,
+    write_header: bool = True,
+    header_count: int | None = None,
+    append: bool = False,
 ) -> None:
     """Write words and their (n, d) vectors in the C word2vec text or binary format, atomically.
 
     ``write_header=False`` (text only) writes GloVe-style files. Words that the format cannot
     hold and non-finite values raise VectorFormatError before anything is written.
+    ``header_count`` (>= n) declares more vectors than written and ``append=True`` adds to the
+    end of an existing plain file instead (not atomic; a binary file may then omit the header):
+    together they write one file in several parts, as gensim's ``total_vec`` / ``append``.
     """
     name = os.fspath(path)
     vectors = np.asarray(vectors)
     if vectors.ndim != 2 or vectors.shape[0] != len(keys):
         raise ParameterError(f"need one row per word: {len(keys)} words, vectors of shape {vectors.shape}")
-    if binary and not write_header:
-        raise ParameterError("write_header=False works only with text files (binary=False)")
+    if binary and not write_header and not append:
+        raise ParameterError("write_header=False works only with text files (binary=False) or when appending")
+    if header_count is not None and check_int("total_vec", header_count, 0) < len(keys):
+        raise ParameterError(f"total_vec={header_count} is less than the {len(keys)} vectors written", "total_vec")
+    if append and Path(name).suffix.lower() in (".gz", ".bz2"):
+        raise ParameterError("append=True works with uncompressed files only", "append")
     words = _encode_words(name, keys)
     finite = np.isfinite(vectors).all(axis=1)
     if not finite.all():
         bad = keys[int(np.flatnonzero(~finite)[0])]
         raise VectorFormatError(f"{name}: cannot write the vector of {bad!r}: it holds a non-finite value")
     chunks = _binary_chunks if binary else _text_chunks
-    with _writing(name) as f:
+    with _appending(name) if append else _writing(name) as f:
         if write_header:
-            f.write(f"{len(words)} {vectors.shape[1]}\n".encode("ascii"))
+            f.write(f"{len(words) if header_count is None else header_count} {vectors.shape[1]}\n".encode("ascii"))
         for chunk in chunks(words, vectors):
             f.write(chunk)
+
+
+@contextlib.contextmanager
+def _appending(path: str) -> Iterator[IO[bytes]]:
+    try:
+        with open(path, "ab") as f:
+            yield f
+    except OSError as exc:
+        raise VectorFormatError(f"{path}: cannot write ({exc.strerror or exc})") from exc
 
 
 def write_vocab(path: Any, keys: Sequence[str], counts: Sequence[int]) -> None:

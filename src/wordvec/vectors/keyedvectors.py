@@ -760,16 +760,25 @@ class KeyedVectors:
         fname: Any,
         fvocab: Any = None,
         binary: bool = False,
+        total_vec: int | None = None,
         write_header: bool = True,
+        prefix: str = "",
+        append: bool = False,
         sort_attr: str = "count",
     ) -> None:
-        """Write the C word2vec text or binary format (see :func:`wordvec.io.write_word2vec`).
+        """Write the C word2vec text or binary format (see :func:`wordvec.formats.word2vec.write_word2vec`);
+        the arguments are gensim's, in gensim's order.
 
         Words are written by decreasing ``sort_attr`` when that attribute is stored (stable, as
-        gensim), else in index order. ``fvocab`` also writes ``word count`` lines (C ``-save-vocab``).
+        gensim), else in index order, each preceded by ``prefix``. ``fvocab`` also writes
+        ``word count`` lines (C ``-save-vocab``). ``total_vec`` puts a larger count in the header
+        and ``append=True`` adds to an existing file, to write one file in parts (gensim's
+        Doc2Vec layout): the file is complete once the parts hold ``total_vec`` vectors.
         """
         from ..formats import word2vec as io
 
+        if not isinstance(prefix, str):
+            raise ParameterError(f"prefix must be a string, got {prefix!r}", "prefix")
         if sort_attr in self.expandos:
             values = np.asarray(self.expandos[sort_attr])
             order = np.argsort(-values, kind="stable")
@@ -777,9 +786,10 @@ class KeyedVectors:
             if fvocab is not None:
                 raise ParameterError(f"cannot write a vocabulary file: no {sort_attr!r} attribute is stored")
             order = np.arange(len(self))
-        keys = [self.index_to_key[i] for i in order]
+        keys = [prefix + self.index_to_key[i] for i in order]
         vectors = self._vectors if np.array_equal(order, np.arange(len(order))) else self._vectors[order]
-        io.write_word2vec(fname, keys, vectors, binary=binary, write_header=write_header)
+        io.write_word2vec(fname, keys, vectors, binary=binary, write_header=write_header, header_count=total_vec,
+                          append=append)
         if fvocab is not None:
             io.write_vocab(fvocab, keys, np.asarray(self.expandos[sort_attr])[order])
 
