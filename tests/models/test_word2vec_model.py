@@ -473,6 +473,18 @@ def test_epoch_without_examples_is_an_error_naming_the_cause():
     assert m.loss_history == [] and m.pending_run is None
 
 
+def test_epoch_emptied_by_subsampling_is_a_warning(caplog):
+    """A corpus so small that subsampling leaves no pair trains nothing, as in gensim (whose own
+    tests train on 9 sentences with the default sample): a warning says so."""
+    corpus = [["a", "b", "c"], ["a", "b"]]
+    m = Word2Vec(min_count=1, sample=1e-3, epochs=2, **FAST).build_vocab(corpus)
+    before = m.wv.vectors.copy()
+    m.train(corpus)
+    assert "no training example: subsampling" in caplog.text
+    assert len(m.loss_history) == 2 and all(np.isnan(x) for x in m.loss_history)
+    np.testing.assert_array_equal(m.wv.vectors, before)
+
+
 def test_nothing_left_after_min_count_says_how_many_words():
     with pytest.raises(CorpusError, match=r"min_count=5.*\b7 words\b.*\b4 distinct\b"):
         Word2Vec([["a", "b", "c"], ["a", "b", "d", "a"]], min_count=5, **FAST)
