@@ -332,9 +332,19 @@ class Word2Vec:
         ``progress_per`` (gensim's logging interval) and other gensim keyword arguments have no
         effect. An empty result raises :class:`~wordvec.errors.EmptyVocabularyError` (also a
         ``RuntimeError``, as gensim's)."""
+        t0 = time.perf_counter()
+        counter = self._count(corpus_iterable, corpus_file)
+        self._set_counts(counter.counts, counter.raw_word_count, counter.n_sentences, update, keep_raw_vocab, trim_rule)
+        logger.info(
+            "vocabulary: %d words of %d distinct, %d tokens, %.1fs",
+            len(self.wv), len(counter.counts), counter.raw_word_count, time.perf_counter() - t0,
+        )
+        return self
+
+    def _count(self, corpus_iterable: Any, corpus_file: Any) -> VocabCounter:
+        """Count a corpus (sentences or a text file) with word2vec.c's pruning at max_vocab_size."""
         corpus = open_corpus_source(corpus_iterable, corpus_file)
         counter = VocabCounter(self.max_vocab_size)
-        t0 = time.perf_counter()
         if isinstance(corpus, TextBlocks):
             count_text(corpus, counter, self.workers)
             if corpus.invalid_bytes:
@@ -349,12 +359,52 @@ class Word2Vec:
                 self.max_vocab_size, counter.pruned_words,
             )
         self.pruned_words = counter.pruned_words
-        self._set_counts(counter.counts, counter.raw_word_count, counter.n_sentences, update, keep_raw_vocab, trim_rule)
-        logger.info(
-            "vocabulary: %d words of %d distinct, %d tokens, %.1fs",
-            len(self.wv), len(counter.counts), counter.raw_word_count, time.perf_counter() - t0,
-        )
-        return self
+        return counter
+
+    def scan_vocab(
+        self, corpus_iterable: Any = None, corpus_file: Any = None, progress_per: int = 10000, workers: Any = None,
+        trim_rule: Any = None,
+    ) -> tuple[int, int]:
+        """gensim's first half of :meth:`build_vocab`: count the corpus into ``raw_vocab`` and set
+        ``corpus_count`` / ``corpus_total_words``; returns (total words, sentences)."""
+        counter = self._count(corpus_iterable, corpus_file)
+        self.raw_vocab = dict(counter.counts)
+        self.corpus_count = counter.n_sentences
+        self.corpus_total_words = counter.raw_word_count
+        return counter.raw_word_count, counter.n_sentences
+
+    def prepare_vocab(
+        self, update: bool = False, keep_raw_vocab: bool = False, trim_rule: Any = None, min_count: int | None = None,
+        sample: float | None = None, dry_run: bool = False,
+    ) -> dict[str, Any]:
+        """gensim's second half of :meth:`build_vocab`: apply min_count (``min_count`` overrides
+        the model's), max_final_vocab and trim_rule to ``raw_vocab`` and, unless ``dry_run``, set
+        the vocabulary and weights. Returns gensim's report: ``drop_unique``, ``retain_total``,
+        ``num_retained_words``, ``downsample_unique``, ``downsample_total``."""
+        if min_count is not None:
+            self.min_count = check_int("min_count", min_count, 0)
+        if sample is not None:
+            self.sample = check_float("sample", sample, 0.0, 1.0)
+        counts = self.raw_vocab
+        if dry_run:
+            vocab = Vocabulary.from_counts(counts, max(self.min_count, 1), self.max_final_vocab,
+                                           trim_rule=self.trim_rule if trim_rule is None else trim_rule)
+        else:
+            self._set_counts(counts, self.corpus_total_words, self.corpus_count, update, keep_raw_vocab, trim_rule)
+            vocab = self.vocab
+        keep = vocab.keep_thresholds(self.sample).astype(np.float64) / 2.0**32
+        return {
+            "drop_unique": len(counts) - len(vocab) if not update else 0,
+            "retain_total": int(vocab.counts.sum()),
+            "num_retained_words": len(vocab),
+            "downsample_unique": int(np.count_nonzero(keep < 1)),
+            "downsample_total": int(round(float((keep * vocab.counts).sum()))),
+        }
+
+    @property
+    def effective_min_count(self) -> int:
+        """The min_count the vocabulary was built with (raised by max_final_vocab), gensim's name."""
+        return self.vocab.min_count if self.vocab is not None else self.min_count
 
     def build_vocab_from_freq(
         self,

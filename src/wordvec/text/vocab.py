@@ -69,6 +69,7 @@ class Vocabulary:
     n_sentences: int = 0
     key_to_index: dict[str, int] = field(default_factory=dict)
     paths: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None
+    min_count: int = 1  # the min_count applied (raised by max_final_vocab): gensim's effective_min_count
 
     def __post_init__(self) -> None:
         self.counts = np.asarray(self.counts, dtype=np.int64)
@@ -115,6 +116,7 @@ class Vocabulary:
             counts=counts[order],
             raw_word_count=int(raw_word_count),
             n_sentences=int(n_sentences),
+            min_count=int(min_count),
         )
 
     def merged(self, other: "Vocabulary", min_count: int, trim_rule: Any = None) -> "Vocabulary":
