@@ -110,3 +110,8 @@ class EmptyInputError(ParameterError, ZeroDivisionError):
 class UnsupportedModelError(ParameterError, RuntimeError):
     """The method called needs a model configured otherwise (``score`` needs hierarchical softmax,
     ``predict_output_word`` negative sampling); also a ``RuntimeError``, gensim's type."""
+
+
+class SentenceError(CorpusError, TypeError):
+    """A sentence is not a list of str tokens (a string, None, a generator, a non-string token);
+    the message names its position. Also a ``TypeError``, what gensim code expects."""

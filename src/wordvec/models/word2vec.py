@@ -528,8 +528,8 @@ class Word2Vec:
             self.compute_loss = check_bool("compute_loss", compute_loss)
         if self.hs and self.negative:
             logger.warning(
-                "both hierarchical softmax (hs=1) and negative sampling (negative=%d) are on: two output layers "
-                "train side by side; set hs=0 or negative=0 unless that is what you want", self.negative,
+                "Both hierarchical softmax and negative sampling are activated. (hs=1, negative=%d: two output "
+                "layers train side by side; set hs=0 or negative=0 unless that is what you want)", self.negative,
             )
         if start_alpha > self.min_alpha_yet_reached:
             logger.warning(

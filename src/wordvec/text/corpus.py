@@ -28,7 +28,7 @@ from typing import BinaryIO, Iterable, Iterator
 import numba
 import numpy as np
 
-from ..errors import CorpusError
+from ..errors import CorpusError, SentenceError
 from ..pool import WorkerPool
 from .tokens import build_hash_table, is_space, last_boundary, lookup
 from .vocab import VocabCounter
@@ -293,14 +293,14 @@ def count_sentences(sentences: Iterable[list[str]], counter: VocabCounter) -> No
     n = 0
     for i, sentence in enumerate(sentences):
         if isinstance(sentence, (str, bytes)):
-            raise CorpusError(
+            raise SentenceError(
                 f"sentence {i} is a {type(sentence).__name__}: sentences must be lists of tokens, got an iterable of "
                 "strings (split each sentence into words first)"
             )
         try:
             length = len(sentence)
         except TypeError:
-            raise CorpusError(f"sentence {i} is {_describe(sentence)}, not a list of tokens") from None
+            raise SentenceError(f"sentence {i} is {_describe(sentence)}, not a list of tokens") from None
         batch.append(sentence)
         n += length
         if n >= 100_000:
@@ -336,7 +336,7 @@ def _raise_bad_token(sentences: Iterable[list], first: int) -> None:
     for i, sentence in enumerate(sentences):
         for j, token in enumerate(sentence):
             if not isinstance(token, str):
-                raise CorpusError(
+                raise SentenceError(
                     f"sentence {first + i}, token {j} is {token!r} of type {type(token).__name__}: tokens must be strings"
                 )
 
