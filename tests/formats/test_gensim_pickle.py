@@ -133,7 +133,8 @@ def test_side_file_with_objects_is_not_unpickled(tmp_path):
 
 def test_pre_4_files_are_refused_with_the_recipe():
     data = os.path.join(os.path.dirname(gensim_models.__file__), "..", "test", "test_data")
-    for name in ("word2vec_old", "word2vec_pre_kv_py3", "model-from-gensim-3.8.0.w2v", "old_keyedvectors_320.dat"):
+    for name in ("word2vec_old", "word2vec_pre_kv_py3", "model-from-gensim-3.8.0.w2v", "old_keyedvectors_320.dat",
+                 "old_w2v_models/w2v_2.0.0.mdl", "word2vec_pre_kv_py2"):
         with pytest.raises(ModelFileError, match=r"before 4\.0; convert it with gensim 4 .*save\(new_path\)"):
             read_gensim(os.path.join(data, name))
     with pytest.raises(ModelFileError, match="gensim FastText .* Word2Vec and KeyedVectors files only"):

@@ -254,7 +254,7 @@ class _RestrictedUnpickler(pickle.Unpickler):
         if found is not None:
             return found
         dotted = f"{module}.{name}"
-        if dotted in _LEGACY:
+        if dotted in _LEGACY or module in ("__builtin__", "copy_reg"):  # gensim < 4, or a Python 2 pickle
             raise ModelFileError(f"{self.source}: {_CONVERT}")
         if module.startswith("gensim."):
             raise ModelFileError(
