@@ -127,8 +127,8 @@ class Word2Vec:
         PyTorch backend: training pairs per batch.
 
     gensim's other options are accepted with gensim's meaning: ``trim_rule`` (a callable
-    ``(word, count, min_count) -> RULE_KEEP / RULE_DISCARD / RULE_DEFAULT``, used by the
-    vocabulary scan and not saved), ``sorted_vocab`` (False keeps the words in order of first
+    ``(word, count, min_count) -> RULE_KEEP / RULE_DISCARD / RULE_DEFAULT`` applied to the
+    corpus given here, as gensim; pass it to ``build_vocab`` otherwise; not saved), ``sorted_vocab`` (False keeps the words in order of first
     appearance), ``null_word`` (1 appends the word ``"\\0"`` with count 1), ``shrink_windows``
     (False: every window has the full radius) and ``min_count=0`` (keep every word). Options
     without effect here: ``batch_words`` (jobs are cut at about 40k words and at
@@ -241,6 +241,9 @@ class Word2Vec:
 
         if sentences is not None and corpus_file is not None:
             raise ParameterError("pass either sentences or corpus_file, not both")
+        if trim_rule is not None and sentences is None and corpus_file is None:
+            logger.warning("trim_rule applies to the vocabulary built here from a corpus; without one it is ignored "
+                           "(pass it to build_vocab), as in gensim")
         if sentences is not None or corpus_file is not None:
             self.build_vocab(sentences, corpus_file=corpus_file, trim_rule=trim_rule)
             self.train(sentences, corpus_file=corpus_file, epochs=self.epochs)
@@ -324,8 +327,9 @@ class Word2Vec:
         trim_rule: Any = None,
         **kwargs: Any,
     ) -> "Word2Vec":
-        """Count the corpus, keep the words with count >= min_count (or as ``trim_rule``, else
-        the constructor's, decides) and initialise the weights.
+        """Count the corpus, keep the words with count >= min_count (or as ``trim_rule``
+        decides; as in gensim, the constructor's ``trim_rule`` is used only with the corpus given
+        to the constructor) and initialise the weights.
 
         With ``update=True`` new words are added (existing words keep their vectors).
         ``keep_raw_vocab`` keeps the scan's ``{word: count}`` as ``raw_vocab``.
@@ -388,7 +392,7 @@ class Word2Vec:
         counts = self.raw_vocab
         if dry_run:
             vocab = Vocabulary.from_counts(counts, max(self.min_count, 1), self.max_final_vocab,
-                                           trim_rule=self.trim_rule if trim_rule is None else trim_rule)
+                                           trim_rule=trim_rule)
         else:
             self._set_counts(counts, self.corpus_total_words, self.corpus_count, update, keep_raw_vocab, trim_rule)
             vocab = self.vocab
@@ -431,7 +435,6 @@ class Word2Vec:
         trim_rule: Any,
     ) -> None:
         """The vocabulary from a scan's ``{word: count}`` (in order of first appearance)."""
-        trim_rule = self.trim_rule if trim_rule is None else trim_rule
         min_count = max(self.min_count, 1)
         vocab = Vocabulary.from_counts(
             counts, 1 if update else min_count, None if update else self.max_final_vocab,
@@ -600,7 +603,8 @@ class Word2Vec:
         meta = {
             "params": {k: getattr(self, k) for k in self.PARAMS},
             "gensim_params": {k: getattr(self, k) for k in self.GENSIM_PARAMS},
-            "corpus": {"count": self.corpus_count, "total_words": self.corpus_total_words, "scan_words": self.scan_words},
+            "corpus": {"count": self.corpus_count, "total_words": self.corpus_total_words, "scan_words": self.scan_words,
+                       "min_alpha_yet_reached": self.min_alpha_yet_reached},
             "words": self.vocab.words,
             "raw_word_count": self.vocab.raw_word_count,
             "n_sentences": self.vocab.n_sentences,
@@ -676,6 +680,7 @@ class Word2Vec:
         model.corpus_count = int(corpus.get("count", vocab.n_sentences))
         model.corpus_total_words = int(corpus.get("total_words", vocab.raw_word_count))
         model.scan_words = int(corpus.get("scan_words", vocab.total_words))
+        model.min_alpha_yet_reached = float(corpus.get("min_alpha_yet_reached", model.alpha))
         return model
 
     @classmethod
