@@ -139,3 +139,21 @@ def test_readers_importable_from_the_model_module(tmp_path):
     assert list(Text8Corpus(path)) == [["a", "b", "c", "d", "e"]]
     model = Word2Vec(LineSentence(path), min_count=1, **FAST)
     assert len(model.wv) == 5
+
+
+def test_corpus_file_may_be_a_directory_or_several_files(tmp_path):
+    import gzip
+
+    texts = [" ".join(s) for s in CORPUS]
+    (tmp_path / "one.txt").write_text("\n".join(texts) + "\n", encoding="utf8")
+    parts = tmp_path / "parts"
+    parts.mkdir()
+    (parts / "a.txt").write_text("\n".join(texts[:70]), encoding="utf8")  # no final newline: lines stay apart
+    (parts / "b.txt.gz").write_bytes(gzip.compress(("\n".join(texts[70:]) + "\n").encode("utf8")))
+    single = Word2Vec(corpus_file=tmp_path / "one.txt", min_count=1, **FAST)
+    for corpus_file in (parts, [parts / "a.txt", parts / "b.txt.gz"]):
+        several = Word2Vec(corpus_file=corpus_file, min_count=1, **FAST)
+        assert several.wv.index_to_key == single.wv.index_to_key
+        np.testing.assert_array_equal(several.wv.expandos["count"], single.wv.expandos["count"])
+        assert several.corpus_count == single.corpus_count
+        np.testing.assert_allclose(several.wv.vectors, single.wv.vectors, rtol=1e-5, atol=1e-6)

@@ -542,7 +542,7 @@ class Word2Vec:
         self.min_alpha_yet_reached = min(self.min_alpha_yet_reached, float(end_alpha))
         state = RunState(
             epochs=epochs, alpha0=start_alpha, alpha1=end_alpha,
-            corpus_file=None if corpus_file is None else str(Path(corpus_file).resolve()),
+            corpus_file=None if corpus_file is None or isinstance(corpus_file, (list, tuple)) else str(Path(corpus_file).resolve()),
         )
         return self._run(corpus_iterable, corpus_file, state, callbacks, progress, checkpoint, begin=True)
 

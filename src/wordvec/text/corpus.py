@@ -23,7 +23,7 @@ import os
 import zlib
 from collections import Counter
 from pathlib import Path
-from typing import BinaryIO, Iterable, Iterator
+from typing import BinaryIO, Iterable, Iterator, Sequence
 
 import numba
 import numpy as np
@@ -62,15 +62,28 @@ def open_corpus(path: str | os.PathLike) -> BinaryIO:
 class TextBlocks:
     """Re-iterable blocks of a text file, each ending at a token boundary, valid UTF-8.
 
-    ``invalid_bytes`` counts the replacement characters introduced by the last full pass.
+    ``path`` may also be a directory (its files, not sub-directories, in name order) or a list
+    of files: they are read one after the other, each ending a line. ``invalid_bytes`` counts
+    the replacement characters introduced by the last full pass.
     """
 
-    def __init__(self, path: str | os.PathLike, block_bytes: int = BLOCK_BYTES) -> None:
-        self.path = Path(path)
+    def __init__(self, path: str | os.PathLike | Sequence[str | os.PathLike], block_bytes: int = BLOCK_BYTES) -> None:
+        if isinstance(path, (list, tuple)):
+            self.paths = [Path(p) for p in path]
+            if not self.paths:
+                raise CorpusError("corpus_file is an empty list of files")
+        elif Path(path).is_dir():
+            self.paths = sorted(p for p in Path(path).iterdir() if p.is_file())
+            if not self.paths:
+                raise CorpusError(f"corpus directory '{path}' holds no files")
+        else:
+            self.paths = [Path(path)]
+        self.path = self.paths[0] if isinstance(path, (list, tuple)) else Path(path)
         self.block_bytes = block_bytes
         self.invalid_bytes = 0
-        with open_corpus(self.path):
-            pass
+        for p in self.paths:
+            with open_corpus(p):
+                pass
 
     def __iter__(self) -> Iterator[bytes]:
         return self.blocks()
@@ -84,15 +97,20 @@ class TextBlocks:
 
     def reads(self) -> Iterator[bytes]:
         """The file's bytes (decompressed) in reads of about ``block_bytes``."""
-        with open_corpus(self.path) as f:
-            while True:
-                try:
-                    data = f.read(self.block_bytes)
-                except (EOFError, OSError, zlib.error) as e:
-                    raise CorpusError(f"corpus file '{self.path}' is truncated or corrupt: {e}") from None
-                if not data:
-                    return
-                yield data
+        last = b"\n"
+        for path in self.paths:
+            if last != b"\n":
+                yield b"\n"  # a file's last line ends where the next file starts
+            with open_corpus(path) as f:
+                while True:
+                    try:
+                        data = f.read(self.block_bytes)
+                    except (EOFError, OSError, zlib.error) as e:
+                        raise CorpusError(f"corpus file '{path}' is truncated or corrupt: {e}") from None
+                    if not data:
+                        break
+                    last = data[-1:]
+                    yield data
 
     @staticmethod
     def cut(reads: Iterable[bytes]) -> Iterator[bytes]:
