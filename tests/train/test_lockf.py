@@ -55,3 +55,17 @@ def test_scalar_lock_factor_and_bad_lengths():
     model.wv.vectors_lockf = np.ones(3, dtype=np.float32)
     with pytest.raises(ParameterError, match="vectors_lockf has 3 entries for 4 words"):
         model.train(CORPUS, total_examples=len(CORPUS), epochs=1)
+
+
+def test_intersected_vectors_stay_locked_through_training(tmp_path):
+    """gensim's recipe: merge pre-trained vectors with lockf=0.0, then train; they must not move."""
+    from wordvec.vectors.keyedvectors import KeyedVectors
+
+    pre = KeyedVectors.from_vectors(["a", "c", "zzz"], np.full((3, 6), 0.25, dtype=np.float32))
+    pre.save_word2vec_format(tmp_path / "pre.txt")
+    model = _model(negative=3)
+    assert model.wv.intersect_word2vec_format(tmp_path / "pre.txt", lockf=0.0) == 2
+    model.train(CORPUS, total_examples=model.corpus_count, epochs=3)
+    np.testing.assert_array_equal(model.wv["a"], np.full(6, 0.25, dtype=np.float32))
+    np.testing.assert_array_equal(model.wv["c"], np.full(6, 0.25, dtype=np.float32))
+    assert not np.allclose(model.wv["b"], 0.25)
