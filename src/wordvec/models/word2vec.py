@@ -63,6 +63,25 @@ def default_workers() -> int:
         return max(1, os.cpu_count() or 1)
 
 
+class _class_only:  # noqa: N801 - used as a decorator, like classmethod
+    """A classmethod that refuses to be reached from an instance: ``model.load(path)`` would
+    return a new model and leave ``model`` as it was, which reads like an in-place load (gensim
+    raises the same AttributeError)."""
+
+    def __init__(self, func: Any) -> None:
+        self.func = func
+        self.__doc__ = func.__doc__
+        self.__name__ = func.__name__
+
+    def __get__(self, obj: Any, cls: type) -> Any:
+        if obj is not None:
+            raise AttributeError(
+                f"{cls.__name__}.{self.__name__}() returns a new model and is called on the class: "
+                f"model = {cls.__name__}.{self.__name__}(path)"
+            )
+        return self.func.__get__(cls, cls)
+
+
 def _gensim_paths(codes: Any, points: Any, n: int) -> tuple[np.ndarray, np.ndarray, np.ndarray] | None:
     """gensim's per-word Huffman paths (object arrays of code / point arrays) as the kernels'
     (codes uint8 (n, L), points int32 (n, L), lengths int32 (n,)); None when absent or unusable."""
@@ -618,7 +637,7 @@ class Word2Vec:
         }
         save_model_file(path, meta, arrays)
 
-    @classmethod
+    @_class_only
     def load(cls, path: str | os.PathLike, mmap: str | None = None, **kwargs: Any) -> "Word2Vec":
         """Load a model written by :meth:`save`, or a gensim 4 ``Word2Vec.save()`` file (read by
         :func:`wordvec.formats.gensim_pickle.read_gensim`, which runs no code from the file;
