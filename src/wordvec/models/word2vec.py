@@ -643,8 +643,9 @@ class Word2Vec:
         :func:`wordvec.formats.gensim_pickle.read_gensim`, which runs no code from the file;
         see :meth:`from_gensim`). A truncated or altered file raises ModelFileError.
 
-        ``mmap='r'`` memory-maps the arrays gensim stored beside its file; wordvec's own
-        archive is compressed-free but zipped, and is read into memory whatever ``mmap`` says."""
+        ``mmap='r'`` memory-maps the arrays gensim stored beside its file (the model then
+        answers queries but cannot train); wordvec's own .npz archive is read into memory
+        whatever ``mmap`` says."""
         if mmap not in (None, "r", "c", "r+"):
             raise ParameterError(f"mmap must be None, 'r', 'r+' or 'c', got {mmap!r}", "mmap")
         if gensim_pickle.is_pickle_file(path):
