@@ -1,39 +1,50 @@
 """wordvec: fast word2vec training and word-vector tools with a gensim-compatible API."""
 from __future__ import annotations
 
-__version__ = "0.1.0"
+import importlib
 
-__all__ = [
-    "Word2Vec", "KeyedVectors", "FastText", "FastTextKeyedVectors", "load_facebook_model", "load_facebook_vectors",
-    "save_facebook_model",
-    "Phrases", "FrozenPhrases", "ENGLISH_CONNECTOR_WORDS", "original_scorer", "npmi_scorer",
-    "WordvecError", "__version__",
-]
-_PHRASES = ("Phrases", "FrozenPhrases", "ENGLISH_CONNECTOR_WORDS", "original_scorer", "npmi_scorer")
+__version__ = "0.1.0"
 
 from .errors import WordvecError
 
+# Public name -> module that defines it. Imported on first use, so that `import wordvec` stays
+# cheap (numba compiles on first use only).
+_LAZY = {
+    "Word2Vec": "wordvec.models.word2vec",
+    "KeyedVectors": "wordvec.vectors.keyedvectors",
+    "LineSentence": "wordvec.text.readers",
+    "PathLineSentences": "wordvec.text.readers",
+    "Text8Corpus": "wordvec.text.readers",
+    "simple_preprocess": "wordvec.text.readers",
+    "tokenize": "wordvec.text.readers",
+    "simple_tokenize": "wordvec.text.readers",
+    "deaccent": "wordvec.text.readers",
+    "RULE_DEFAULT": "wordvec.text.vocab",
+    "RULE_DISCARD": "wordvec.text.vocab",
+    "RULE_KEEP": "wordvec.text.vocab",
+    "FastText": "wordvec.models.fasttext",
+    "load_facebook_model": "wordvec.models.fasttext",
+    "save_facebook_model": "wordvec.models.fasttext",
+    "FastTextKeyedVectors": "wordvec.vectors.fasttext_keyedvectors",
+    "load_facebook_vectors": "wordvec.vectors.fasttext_keyedvectors",
+    "Phrases": "wordvec.text.phrases",
+    "FrozenPhrases": "wordvec.text.phrases",
+    "ENGLISH_CONNECTOR_WORDS": "wordvec.text.phrases",
+    "original_scorer": "wordvec.text.phrases",
+    "npmi_scorer": "wordvec.text.phrases",
+}
+
+__all__ = sorted([*_LAZY, "WordvecError", "__version__"])
+
 
 def __getattr__(name: str):
-    # Lazy so that `import wordvec` stays cheap (numba compiles on first use only).
-    if name == "Word2Vec":
-        from .models.word2vec import Word2Vec
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module 'wordvec' has no attribute {name!r}")
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value  # later lookups skip this function
+    return value
 
-        return Word2Vec
-    if name == "KeyedVectors":
-        from .vectors.keyedvectors import KeyedVectors
 
-        return KeyedVectors
-    if name in ("FastTextKeyedVectors", "load_facebook_vectors"):
-        from .vectors import fasttext_keyedvectors
-
-        return getattr(fasttext_keyedvectors, name)
-    if name in ("FastText", "load_facebook_model", "save_facebook_model"):
-        from .models import fasttext
-
-        return getattr(fasttext, name)
-    if name in _PHRASES:
-        from .text import phrases
-
-        return getattr(phrases, name)
-    raise AttributeError(f"module 'wordvec' has no attribute {name!r}")
+def __dir__() -> list[str]:
+    return list(__all__)

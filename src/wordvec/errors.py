@@ -81,3 +81,55 @@ class WorkRescued(WordvecError):
         super().__init__(message)
         self.path = path
         self.interrupted = interrupted
+
+
+class TextDecodeError(WordvecError, UnicodeDecodeError):
+    """Bytes that are not valid text in the expected encoding; also a ``UnicodeDecodeError`` (what
+    gensim code catches), with wordvec's message (file and line) as its text."""
+
+    def __init__(self, message: str, cause: UnicodeDecodeError) -> None:
+        UnicodeDecodeError.__init__(self, cause.encoding, cause.object, cause.start, cause.end, cause.reason)
+        self.message = message
+
+    def __str__(self) -> str:
+        return self.message
+
+    def __reduce__(self):  # picklable across processes, as other exceptions
+        return (_rebuild_decode_error, (type(self), self.message, self.encoding, self.object, self.start, self.end,
+                                        self.reason))
+
+
+def _rebuild_decode_error(cls, message, encoding, obj, start, end, reason):
+    return cls(message, UnicodeDecodeError(encoding, obj, start, end, reason))
+
+
+class VectorDecodeError(VectorFormatError, TextDecodeError):
+    """A word in a vector file is not valid text (``unicode_errors='strict'``)."""
+
+
+class CorpusDecodeError(CorpusError, TextDecodeError):
+    """A corpus line is not valid text in the reader's encoding."""
+
+
+class TruncatedFileError(VectorFormatError, EOFError):
+    """A vector file ends before the vectors its header declares; also an ``EOFError`` (gensim's type)."""
+
+
+class EmptyVocabularyError(CorpusError, RuntimeError):
+    """No word survives the vocabulary rules (min_count, trim_rule, ...); also a ``RuntimeError``
+    (gensim raises one when training an empty vocabulary)."""
+
+
+class EmptyInputError(ParameterError, ZeroDivisionError):
+    """A computation got an empty list where it needs at least one item; also a
+    ``ZeroDivisionError`` (what gensim raises for an empty mean)."""
+
+
+class UnsupportedModelError(ParameterError, RuntimeError):
+    """The method called needs a model configured otherwise (``score`` needs hierarchical softmax,
+    ``predict_output_word`` negative sampling); also a ``RuntimeError``, gensim's type."""
+
+
+class SentenceError(CorpusError, TypeError):
+    """A sentence is not a list of str tokens (a string, None, a generator, a non-string token);
+    the message names its position. Also a ``TypeError``, what gensim code expects."""

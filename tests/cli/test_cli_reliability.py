@@ -47,7 +47,7 @@ def text(tmp_path_factory) -> Path:
 
 CORPUS_ERRORS = {
     "missing": (lambda d: None, r"corpus file 'c' does not exist$"),
-    "directory": (lambda d: (d / "c").mkdir(), r"corpus path 'c' is a directory, not a file$"),
+    "directory": (lambda d: (d / "c").mkdir(), r"corpus directory 'c' holds no files$"),  # a directory's files are a corpus
     "empty": (lambda d: (d / "c").write_bytes(b""), r"the corpus is empty: no words to train on$"),
     "whitespace": (lambda d: (d / "c").write_bytes(b"  \r\n\t\n\f"), r"the corpus is empty: no words to train on$"),
     "min-count": (lambda d: (d / "c").write_text("a b c\nd a\n"),
@@ -99,7 +99,8 @@ BAD_VALUES = ["0", "-1", "nan", "inf", "1e400", "ten", "99999999999999"]
 OPTIONS = {"--dim": "vector_size", "--window": "window", "--min-count": "min_count", "--sample": "sample",
            "--negative": "negative", "--alpha": "alpha", "--min-alpha": "min_alpha", "--epochs": "epochs",
            "--threads": "workers", "--seed": "seed"}
-VALID = {("--sample", "0"), ("--min-alpha", "0"), ("--seed", "0"), ("--seed", "99999999999999")}
+VALID = {("--sample", "0"), ("--min-alpha", "0"), ("--seed", "0"), ("--seed", "99999999999999"),
+         ("--min-count", "0")}  # min_count=0 keeps every word, as gensim
 FLOAT_OPTIONS = {"--sample", "--alpha", "--min-alpha"}
 
 

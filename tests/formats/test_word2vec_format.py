@@ -542,3 +542,21 @@ def test_html_like_words_are_still_words(tmp_path):
     (tmp_path / "glove.txt").write_text("<html> 0.1 0.2\n{ 1 2\n")
     kv = KeyedVectors.load_word2vec_format(tmp_path / "glove.txt", no_header=True)
     assert kv.index_to_key == ["<html>", "{"]
+
+
+@pytest.mark.parametrize("binary", [False, True])
+def test_truncated_and_undecodable_files_raise_the_builtin_types_gensim_code_catches(tmp_path, binary):
+    path = tmp_path / "kv.bin"
+    make_kv(n_extra=5).save_word2vec_format(path, binary=binary)
+    data = path.read_bytes()
+    header, rest = data.split(b"\n", 1)
+    n, d = map(int, header.split())
+    path.write_bytes(f"{n + 1} {d}\n".encode() + rest)  # the header promises one vector more
+    with pytest.raises(EOFError) as info:
+        KeyedVectors.load_word2vec_format(path, binary=binary)
+    assert isinstance(info.value, VectorFormatError) and "truncated" in str(info.value)
+    bad = tmp_path / "bad.txt"
+    bad.write_bytes(b"2 2\nok 1 2\nb\xffd 3 4\n")
+    with pytest.raises(UnicodeDecodeError) as info:
+        KeyedVectors.load_word2vec_format(bad)
+    assert isinstance(info.value, VectorFormatError) and str(info.value).startswith(f"{bad}: line 3: the word is not valid")

@@ -349,7 +349,7 @@ def test_build_vocab_update_adds_every_count_of_existing_words():
 BAD_PARAMS = [
     ("vector_size", 0), ("vector_size", -5), ("vector_size", 2.5), ("vector_size", "100"), ("vector_size", None),
     ("window", 0), ("window", -1), ("window", 1.5),
-    ("min_count", 0), ("min_count", -2), ("min_count", "5"),
+    ("min_count", -1), ("min_count", -2), ("min_count", "5"),
     ("sample", -0.1), ("sample", float("nan")), ("sample", 1.5), ("sample", "1e-3"),
     ("sg", 2), ("sg", -1), ("sg", "1"),
     ("hs", 2), ("hs", 0.5),
@@ -471,6 +471,18 @@ def test_epoch_without_examples_is_an_error_naming_the_cause():
     with pytest.raises(CorpusError, match=r"3 words but no training example.*one word per line"):
         m.train(corpus)
     assert m.loss_history == [] and m.pending_run is None
+
+
+def test_epoch_emptied_by_subsampling_is_a_warning(caplog):
+    """A corpus so small that subsampling leaves no pair trains nothing, as in gensim (whose own
+    tests train on 9 sentences with the default sample): a warning says so."""
+    corpus = [["a", "b", "c"], ["a", "b"]]
+    m = Word2Vec(min_count=1, sample=1e-3, epochs=2, **FAST).build_vocab(corpus)
+    before = m.wv.vectors.copy()
+    m.train(corpus)
+    assert "no training example: subsampling" in caplog.text
+    assert len(m.loss_history) == 2 and all(np.isnan(x) for x in m.loss_history)
+    np.testing.assert_array_equal(m.wv.vectors, before)
 
 
 def test_nothing_left_after_min_count_says_how_many_words():

@@ -181,8 +181,20 @@ def test_check_reiterable_refuses_one_shot_iterators(bad, match):
 
 
 def test_count_sentences_refuses_strings():
-    with pytest.raises(CorpusError, match="token lists"):
+    with pytest.raises(CorpusError, match="sentence 0 is a str: sentences must be lists of tokens"):
         count_sentences(["the cat sat"], VocabCounter())
+
+
+@pytest.mark.parametrize("bad,message", [
+    ([["a"], None], "sentence 1 is None, not a list of tokens"),
+    ([["a"], ["b"], (t for t in "ab")], "sentence 2 is a one-shot generator"),
+    ([["a"], ["b", 3]], "sentence 1, token 1 is 3 of type int: tokens must be strings"),
+    ([["a", ["x"]]], r"sentence 0, token 1 is \['x'\] of type list"),
+    ([["a"], b"b c"], "sentence 1 is a bytes"),
+])
+def test_count_sentences_names_a_malformed_sentence(bad, message):
+    with pytest.raises(CorpusError, match=message):
+        count_sentences(bad, VocabCounter())
 
 
 # ----------------------------------------------------------------------------- TextBlocks

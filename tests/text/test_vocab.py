@@ -32,16 +32,46 @@ def zipf_vocab(V: int = 300, seed: int = 0) -> Vocabulary:
 # ----------------------------------------------------------------------------- ordering and pruning
 
 
-def test_from_counts_sorts_by_count_ties_in_first_appearance_order():
+def test_from_counts_sorts_by_count_ties_as_gensim():
     counter = Counter()
     for w in "d b a c b a e e e".split():  # d, c: 1 each; a, b: 2 each; e: 3
         counter[w] += 1
     v = Vocabulary.from_counts(counter, min_count=1)
-    assert v.words == ["e", "b", "a", "d", "c"]
+    assert v.words == ["e", "a", "b", "c", "d"]  # ties: later first appearance first, as gensim 4
     assert v.counts.tolist() == [3, 2, 2, 1, 1] and v.counts.dtype == np.int64
     assert v.key_to_index == {w: i for i, w in enumerate(v.words)}
-    assert Vocabulary.from_counts(counter, min_count=2).words == ["e", "b", "a"]
+    assert Vocabulary.from_counts(counter, min_count=2).words == ["e", "a", "b"]
+    assert Vocabulary.from_counts(counter, min_count=1, sorted_vocab=False).words == ["d", "b", "a", "c", "e"]
     assert v.raw_word_count == 9 == v.total_words
+
+
+def test_vocabulary_order_equals_gensims():
+    from gensim.models import Word2Vec as GensimWord2Vec
+
+    rng = np.random.default_rng(4)
+    words = [f"w{i}" for i in range(300)]
+    sentences = [list(rng.choice(words, size=12, p=np.r_[np.full(50, 0.01), np.full(250, 0.5 / 250)])) for _ in range(200)]
+    counter = Counter()
+    for s in sentences:
+        counter.update(s)
+    for min_count in (1, 3):
+        g = GensimWord2Vec(vector_size=4, min_count=min_count, workers=1)
+        g.build_vocab(sentences)
+        assert Vocabulary.from_counts(counter, min_count=min_count).words == g.wv.index_to_key
+
+
+def test_trim_rule():
+    from wordvec.text.vocab import RULE_DEFAULT, RULE_DISCARD, RULE_KEEP
+
+    counter = Counter("a a a b b c d".split())
+
+    def rule(word, count, min_count):
+        return {"a": RULE_DISCARD, "d": RULE_KEEP}.get(word, RULE_DEFAULT)
+
+    assert Vocabulary.from_counts(counter, min_count=2, trim_rule=rule).words == ["b", "d"]
+    assert Vocabulary.from_counts(counter, min_count=2).merged(
+        Vocabulary.from_counts(Counter("x y y".split()), min_count=1), 2, trim_rule=lambda w, c, m: RULE_KEEP
+    ).words == ["a", "b", "y", "x"]
 
 
 def test_from_counts_is_independent_of_insertion_order_up_to_ties():
@@ -57,10 +87,10 @@ def test_max_final_vocab_raises_min_count():
     counter = {"a": 10, "b": 8, "c": 8, "d": 5, "e": 3, "f": 1}
     v = Vocabulary.from_counts(counter, min_count=1, max_final_vocab=2)
     assert v.words == ["a"]  # 2 words would split the tie b/c: min_count becomes 9 (gensim's rule)
-    assert Vocabulary.from_counts(counter, min_count=1, max_final_vocab=3).words == ["a", "b", "c"]
-    assert Vocabulary.from_counts(counter, min_count=1, max_final_vocab=4).words == ["a", "b", "c", "d"]
-    assert Vocabulary.from_counts(counter, min_count=1, max_final_vocab=10).words == list("abcdef")
-    assert Vocabulary.from_counts(counter, min_count=4, max_final_vocab=10).words == list("abcd")
+    assert Vocabulary.from_counts(counter, min_count=1, max_final_vocab=3).words == ["a", "c", "b"]
+    assert Vocabulary.from_counts(counter, min_count=1, max_final_vocab=4).words == ["a", "c", "b", "d"]
+    assert Vocabulary.from_counts(counter, min_count=1, max_final_vocab=10).words == list("acbdef")
+    assert Vocabulary.from_counts(counter, min_count=4, max_final_vocab=10).words == list("acbd")
 
 
 def test_vocab_counter_counts_tokens_and_prunes_like_word2vec_c():

@@ -84,7 +84,7 @@ def test_unknown_words_raise_a_clear_key_error(pair):
     calls = [lambda: kv["xyz"], lambda: kv[["w1", "xyz"]], lambda: kv.most_similar("xyz"),
              lambda: kv.most_similar(positive=["w1"], negative=["xyz"]), lambda: kv.similarity("w1", "xyz"),
              lambda: kv.most_similar_cosmul("xyz"), lambda: kv.get_vecattr("xyz", "count"),
-             lambda: kv.n_similarity(["w1"], ["xyz"]), lambda: kv.distances("w1", ["xyz"])]
+             lambda: kv.distances("w1", ["xyz"])]
     for call in calls:
         with pytest.raises(KeyError) as info:
             call()
@@ -194,6 +194,8 @@ def test_scalar_queries_match_gensim(pair):
     np.testing.assert_allclose(kv.norms, g.norms, rtol=1e-6)
     with pytest.raises(ParameterError):
         kv.n_similarity([], ["w1"])
+    with pytest.raises(ZeroDivisionError):  # gensim's type, for code that catches it
+        kv.n_similarity(["w1"], [])
 
 
 def test_batched_queries_equal_single_ones(pair):
@@ -297,3 +299,103 @@ def test_most_similar_equals_brute_force_numpy(seed):
                               restrict_vocab=restrict)
         assert [k for k, _ in got] == [keys[i] for i in order]
         np.testing.assert_allclose([s for _, s in got], sims[order], atol=1e-5)
+
+
+# ---------------------------------------------------------------------------------- gensim's long tail
+
+def test_n_similarity_skips_unknown_words_as_gensim(pair):
+    kv, g = pair
+    for ws1, ws2 in ((["w1", "xyz"], ["w2"]), (["w1", "w5", "nope"], ["w2", "zzz", "w9"]), (["xyz"], ["w1"])):
+        assert kv.n_similarity(ws1, ws2) == pytest.approx(float(g.n_similarity(ws1, ws2)), abs=1e-6)
+    for a, b in (("w1", "w2"), ("w3", "w399"), ("w5", "w5")):
+        assert kv.n_similarity([a], [b]) == kv.similarity(a, b)  # exactly, as gensim's own tests expect
+
+
+def test_wmdistance_matches_gensim(pair):
+    pytest.importorskip("ot")  # gensim's wmdistance needs POT
+    kv, g = pair
+    rng = np.random.default_rng(5)
+    docs = [list(rng.choice(WORDS[:60], size=rng.integers(1, 12))) for _ in range(12)]
+    docs += [["w1"], ["w1", "w1"], ["w1", "unknown"], ["w2", "w1", "w2"]]
+    for d1 in docs:
+        for d2 in docs[::3]:
+            for norm in (True, False):
+                assert kv.wmdistance(d1, d2, norm=norm) == pytest.approx(g.wmdistance(d1, d2, norm=norm), rel=1e-6, abs=1e-9)
+    assert kv.wmdistance(["w1", "w2"], ["w2", "w1"]) == pytest.approx(0.0, abs=1e-9)
+    assert kv.wmdistance(["w1"], ["w1", "w1"]) == 0.0
+    assert kv.wmdistance(["unknown"], ["w1"]) == float("inf")
+    assert kv.wmdistance(["w1", "w2"], ["w3"]) == pytest.approx(
+        (np.linalg.norm(kv.get_vector("w1", norm=True) - kv.get_vector("w3", norm=True))
+         + np.linalg.norm(kv.get_vector("w2", norm=True) - kv.get_vector("w3", norm=True))) / 2, rel=1e-6)
+    with pytest.raises(ParameterError, match="token lists"):
+        kv.wmdistance("a sentence", ["w1"])
+
+
+def test_relative_cosine_similarity_matches_gensim(pair):
+    kv, g = pair
+    for a, b, topn in (("w1", "w2", 10), ("w3", "w4", 1), ("w7", "w300", 25)):
+        assert kv.relative_cosine_similarity(a, b, topn) == pytest.approx(
+            float(g.relative_cosine_similarity(a, b, topn)), rel=1e-5)
+    with pytest.raises(ParameterError):
+        kv.relative_cosine_similarity("w1", "w2", topn=0)
+
+
+@pytest.mark.parametrize("copy_vecattrs", [False, True])
+def test_vectors_for_all_matches_gensim(pair, copy_vecattrs):
+    kv, g = pair
+    for word, count in zip(WORDS, range(N, 0, -1)):
+        g.set_vecattr(word, "count", count)
+    keys = ["w5", "unknown", "w1", "w5", "w399", "w0"]
+    ours = kv.vectors_for_all(keys, copy_vecattrs=copy_vecattrs)
+    theirs = g.vectors_for_all(keys, copy_vecattrs=copy_vecattrs)
+    assert ours.index_to_key == theirs.index_to_key == ["w5", "w1", "w399", "w0"]
+    np.testing.assert_array_equal(ours.vectors, theirs.vectors)
+    assert ours.vectors.dtype == kv.vectors.dtype
+    np.testing.assert_array_equal(ours.expandos["count"], theirs.expandos["count"])
+    ours.vectors[0, 0] += 1  # a copy, not a view
+    assert kv["w5"][0] != ours.vectors[0, 0]
+
+
+@pytest.mark.parametrize("binary", [False, True])
+def test_intersect_word2vec_format_matches_gensim(tmp_path, pair, binary):
+    _, g0 = pair
+    other = KeyedVectors.from_vectors(["w3", "new", "w1"], vectors(9, 3))
+    path = tmp_path / "other.bin"
+    other.save_word2vec_format(path, binary=binary)
+    text = _write(tmp_path, other)  # gensim 4.4's binary branch fails on NumPy 2 (np.fromstring)
+    kv = KeyedVectors.from_vectors(WORDS, vectors())
+    g = GensimKV(D)
+    g.add_vectors(WORDS, vectors())
+    g.vectors_lockf = np.ones(len(g), dtype=np.float32)
+    assert kv.intersect_word2vec_format(path, lockf=0.0, binary=binary) == 2
+    g.intersect_word2vec_format(str(text), lockf=0.0)
+    np.testing.assert_array_equal(kv.vectors, g.vectors)
+    np.testing.assert_array_equal(kv.vectors_lockf, g.vectors_lockf)
+    assert "new" not in kv and kv.vectors_lockf[kv.get_index("w3")] == 0.0 and kv.vectors_lockf[0] == 1.0
+    np.testing.assert_array_equal(kv["w3"], other["w3"])
+    assert kv.most_similar("w3", topn=3)[0][0] == g.most_similar("w3", topn=3)[0][0]  # norms were reset
+    with pytest.raises(ParameterError, match="incompatible vector size 5"):
+        KeyedVectors.from_vectors(["a"], np.ones((1, 4))).intersect_word2vec_format(
+            _write(tmp_path, KeyedVectors.from_vectors(["a"], np.ones((1, 5)))))
+
+
+def _write(tmp_path, kv):
+    path = tmp_path / "kv.txt"
+    kv.save_word2vec_format(path)
+    return path
+
+
+@pytest.mark.parametrize("binary", [False, True])
+def test_save_word2vec_format_in_parts_as_gensim(tmp_path, binary):
+    path = tmp_path / "both.bin"
+    words = KeyedVectors.from_vectors(["a", "b", "c"], vectors(1, 3), counts=[5, 4, 3])
+    docs = KeyedVectors.from_vectors(["0", "1"], vectors(2, 2))
+    words.save_word2vec_format(path, binary=binary, total_vec=5)
+    docs.save_word2vec_format(path, binary=binary, prefix="*dt_", append=True, write_header=False)
+    both = KeyedVectors.load_word2vec_format(path, binary=binary)
+    assert both.index_to_key == ["a", "b", "c", "*dt_0", "*dt_1"]
+    np.testing.assert_array_equal(both.vectors, np.vstack([words.vectors, docs.vectors]))
+    theirs = GensimKV.load_word2vec_format(str(path), binary=binary)
+    assert theirs.index_to_key == both.index_to_key
+    with pytest.raises(ParameterError, match="total_vec=2 is less than the 3 vectors"):
+        words.save_word2vec_format(tmp_path / "x.txt", total_vec=2)

@@ -74,7 +74,7 @@ import numpy as np
 
 from .atomic import atomic_write
 from .outputs import check_outputs
-from ..errors import ModelFileError, ParameterError, VectorFormatError, WordvecError
+from ..errors import ModelFileError, ParameterError, TruncatedFileError, VectorDecodeError, VectorFormatError, WordvecError
 from ..text.files import open_input
 from ..validation import check_int
 
@@ -342,9 +342,9 @@ def _decode_words(
             try:
                 w.decode(encoding, unicode_errors)
             except UnicodeDecodeError as exc:
-                raise VectorFormatError(
+                raise VectorDecodeError(
                     f"{name}: {where(i)}: the word is not valid {encoding} ({exc.reason}); "
-                    "pass unicode_errors='replace' to load it anyway"
+                    "pass unicode_errors='replace' to load it anyway", exc,
                 ) from exc
         raise  # pragma: no cover - joined decoding failed but no single word does
     except LookupError as exc:
@@ -427,7 +427,7 @@ def _read_binary(name: str, data: _Window, limit: int | None, unicode_errors: st
     record = 4 * d
     size = data.size()
     if size is not None and m * (record + 2) > size - start:
-        raise VectorFormatError(
+        raise TruncatedFileError(
             f"{name}: the header declares {n} vectors of dimension {d} (at least {m * (record + 2)} bytes for "
             f"{m} of them) but only {size - start} bytes follow it: the file is truncated or the header is wrong"
         )
@@ -460,7 +460,7 @@ def _read_binary(name: str, data: _Window, limit: int | None, unicode_errors: st
         stop = space + 1 + record
         if space < 0 or stop > end:
             if space < 0 or not data.fill(stop):
-                raise VectorFormatError(
+                raise TruncatedFileError(
                     f"{name}: byte offset {pos}: file ends inside vector {i + 1} of {n}: the file is truncated "
                     "or the header count is wrong"
                 )
@@ -644,7 +644,7 @@ def _read_text(
     if n is not None:
         m = n if limit is None else min(n, limit)
         if total < m:
-            raise VectorFormatError(
+            raise TruncatedFileError(
                 f"{name}: the header declares {n} vectors but the file ends after {total} "
                 f"(at line {total + 1}): the file is truncated or the header count is wrong{body_hint}"
             )
@@ -714,7 +714,13 @@ def _binary_chunks(words: list[bytes], vectors: np.ndarray) -> Iterator[bytes]:
 
 
 def write_word2vec(
-    path: Any, keys: Sequence[str], vectors: np.ndarray, binary: bool = False, write_header: bool = True,
+    path: Any,
+    keys: Sequence[str],
+    vectors: np.ndarray,
+    binary: bool = False,
+    write_header: bool = True,
+    header_count: int | None = None,
+    append: bool = False,
     force: bool | None = None,
 ) -> None:
     """Write words and their (n, d) vectors in the C word2vec text or binary format, atomically.
@@ -722,24 +728,40 @@ def write_word2vec(
     ``write_header=False`` (text only) writes GloVe-style files. Words that the format cannot
     hold and non-finite values raise VectorFormatError before anything is written. ``force``
     replaces a read-only file (see :mod:`wordvec.formats.outputs`).
+    ``header_count`` (>= n) declares more vectors than written and ``append=True`` adds to the
+    end of an existing plain file instead (not atomic; a binary file may then omit the header):
+    together they write one file in several parts, as gensim's ``total_vec`` / ``append``.
     """
     name = os.fspath(path)
     vectors = np.asarray(vectors)
     if vectors.ndim != 2 or vectors.shape[0] != len(keys):
         raise ParameterError(f"need one row per word: {len(keys)} words, vectors of shape {vectors.shape}")
-    if binary and not write_header:
-        raise ParameterError("write_header=False works only with text files (binary=False)")
+    if binary and not write_header and not append:
+        raise ParameterError("write_header=False works only with text files (binary=False) or when appending")
+    if header_count is not None and check_int("total_vec", header_count, 0) < len(keys):
+        raise ParameterError(f"total_vec={header_count} is less than the {len(keys)} vectors written", "total_vec")
+    if append and Path(name).suffix.lower() in (".gz", ".bz2"):
+        raise ParameterError("append=True works with uncompressed files only", "append")
     words = _encode_words(name, keys)
     finite = np.isfinite(vectors).all(axis=1)
     if not finite.all():
         bad = keys[int(np.flatnonzero(~finite)[0])]
         raise VectorFormatError(f"{name}: cannot write the vector of {bad!r}: it holds a non-finite value")
     chunks = _binary_chunks if binary else _text_chunks
-    with _writing(name, force) as f:
+    with _appending(name) if append else _writing(name, force) as f:
         if write_header:
-            f.write(f"{len(words)} {vectors.shape[1]}\n".encode("ascii"))
+            f.write(f"{len(words) if header_count is None else header_count} {vectors.shape[1]}\n".encode("ascii"))
         for chunk in chunks(words, vectors):
             f.write(chunk)
+
+
+@contextlib.contextmanager
+def _appending(path: str) -> Iterator[IO[bytes]]:
+    try:
+        with open(path, "ab") as f:
+            yield f
+    except OSError as exc:
+        raise VectorFormatError(f"{path}: cannot write ({exc.strerror or exc})") from exc
 
 
 def write_vocab(path: Any, keys: Sequence[str], counts: Sequence[int], force: bool | None = None) -> None:
@@ -764,7 +786,7 @@ def read_vocab(path: Any, unicode_errors: str = "strict") -> dict[str, int]:
         try:
             counts[fields[0].decode("utf8", unicode_errors)] = int(fields[1])
         except UnicodeDecodeError as exc:
-            raise VectorFormatError(f"{name}: line {line_no}: the word is not valid UTF-8 ({exc.reason})") from exc
+            raise VectorDecodeError(f"{name}: line {line_no}: the word is not valid UTF-8 ({exc.reason})", exc) from exc
     return counts
 
 

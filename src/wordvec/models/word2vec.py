@@ -25,12 +25,14 @@ from typing import Any, Iterable, Sequence
 
 import numpy as np
 
-from ..errors import CorpusError, ModelFileError, ParameterError
+from ..errors import CorpusError, EmptyVocabularyError, ModelFileError, ParameterError, UnsupportedModelError
+from ..formats import gensim_pickle
 from ..formats.modelfile import load_model_arrays, load_model_meta, save_model_file
 from ..memory import check_fits, weights_bytes
 from ..text.fingerprint import corpus_fingerprint, fingerprint_difference
 from ..text.corpus import TextBlocks, count_sentences, count_text
-from ..text.vocab import VocabCounter, Vocabulary
+from ..text.readers import MAX_WORDS_IN_BATCH, LineSentence, PathLineSentences, Text8Corpus
+from ..text.vocab import RULE_DEFAULT, RULE_DISCARD, RULE_KEEP, VocabCounter, Vocabulary
 from ..train import builtins as _engines  # noqa: F401 - registers the engines
 from ..train import kernels
 from ..train.driver import CALLBACK_EVENTS, Driver
@@ -39,8 +41,14 @@ from ..train.jobs import CorpusJobs, open_corpus_source
 from ..train.state import RunState
 from ..validation import check_bool, check_float, check_int
 from ..vectors.keyedvectors import KeyedVectors
+from . import inference
 
 logger = logging.getLogger(__name__)
+
+__all__ = [
+    "Word2Vec", "LineSentence", "PathLineSentences", "Text8Corpus", "RULE_DEFAULT", "RULE_DISCARD", "RULE_KEEP",
+    "MAX_WORDS_IN_BATCH",
+]
 
 #: Default starting learning rates (word2vec.c's).
 SKIPGRAM_ALPHA = 0.025
@@ -55,6 +63,53 @@ def default_workers() -> int:
         return max(1, len(os.sched_getaffinity(0)))
     except AttributeError:  # pragma: no cover - not Linux
         return max(1, os.cpu_count() or 1)
+
+
+class _class_only:  # noqa: N801 - used as a decorator, like classmethod
+    """A classmethod that refuses to be reached from an instance: ``model.load(path)`` would
+    return a new model and leave ``model`` as it was, which reads like an in-place load (gensim
+    raises the same AttributeError)."""
+
+    def __init__(self, func: Any) -> None:
+        self.func = func
+        self.__doc__ = func.__doc__
+        self.__name__ = func.__name__
+
+    def __get__(self, obj: Any, cls: type) -> Any:
+        if obj is not None:
+            raise AttributeError(
+                f"{cls.__name__}.{self.__name__}() returns a new model and is called on the class: "
+                f"model = {cls.__name__}.{self.__name__}(path)"
+            )
+        return self.func.__get__(cls, cls)
+
+
+def _gensim_paths(codes: Any, points: Any, n: int) -> tuple[np.ndarray, np.ndarray, np.ndarray] | None:
+    """gensim's per-word Huffman paths (object arrays of code / point arrays) as the kernels'
+    (codes uint8 (n, L), points int32 (n, L), lengths int32 (n,)); None when absent or unusable."""
+    if codes is None or points is None or len(codes) != n or len(points) != n or n < 2:
+        return None
+    lengths = np.array([len(c) for c in codes], dtype=np.int32)
+    if (lengths != np.array([len(q) for q in points])).any() or (lengths < 1).any():
+        return None
+    out_codes = np.zeros((n, lengths.max()), dtype=np.uint8)
+    out_points = np.zeros((n, lengths.max()), dtype=np.int32)
+    for i in range(n):
+        out_codes[i, : lengths[i]] = codes[i]
+        out_points[i, : lengths[i]] = points[i]
+    if out_codes.max() > 1 or out_points.max() > n - 2 or out_points.min() < 0:
+        return None
+    return out_codes, out_points, lengths
+
+
+def _output(m: np.ndarray | None, rows: int, d: int, used: bool, name: str) -> np.ndarray:
+    """An imported output matrix as float32 (rows, d) in writable memory (zeros when the file has none)."""
+    out = zeros((rows if used else 0, d))
+    if used and m is not None and len(m):
+        if m.shape != (rows, d):
+            raise ModelFileError(f"the gensim model's {name} has shape {m.shape}, expected {(rows, d)}")
+        out[...] = m
+    return out
 
 
 def zeros(shape: tuple[int, int]) -> np.ndarray:
@@ -91,6 +146,15 @@ class Word2Vec:
         backend on a GPU, "cpu" with the same PyTorch code on the CPU (``pip install wordvec[torch]``).
     batch_size : int
         PyTorch backend: training pairs per batch.
+
+    gensim's other options are accepted with gensim's meaning: ``trim_rule`` (a callable
+    ``(word, count, min_count) -> RULE_KEEP / RULE_DISCARD / RULE_DEFAULT`` applied to the
+    corpus given here, as gensim; pass it to ``build_vocab`` otherwise; not saved), ``sorted_vocab`` (False keeps the words in order of first
+    appearance), ``null_word`` (1 appends the word ``"\\0"`` with count 1), ``shrink_windows``
+    (False: every window has the full radius) and ``min_count=0`` (keep every word). Options
+    without effect here: ``batch_words`` (jobs are cut at about 40k words and at
+    ``max_sentence_length``), ``hashfxn`` (initial vectors come from ``seed`` through NumPy's
+    generator, not from hashing words), ``comment`` (kept and saved as a note).
     """
 
     #: Constructor parameters saved with the model (and restored by :meth:`load`).
@@ -99,6 +163,9 @@ class Word2Vec:
         "negative", "ns_exponent", "cbow_mean", "alpha", "min_alpha", "epochs", "workers", "seed", "softmax",
         "shared_negatives", "max_sentence_length", "compute_loss",
     )
+    #: gensim's options saved with the model (files without them load with the defaults).
+    GENSIM_PARAMS = {"sorted_vocab": 1, "null_word": 0, "shrink_windows": True, "batch_words": MAX_WORDS_IN_BATCH,
+                     "comment": None}
 
     def __init__(
         self,
@@ -128,6 +195,13 @@ class Word2Vec:
         progress: bool = False,
         device: str | None = None,
         batch_size: int = 4096,
+        trim_rule: Any = None,
+        sorted_vocab: int = 1,
+        null_word: int = 0,
+        shrink_windows: bool = True,
+        batch_words: int = MAX_WORDS_IN_BATCH,
+        hashfxn: Any = hash,
+        comment: str | None = None,
     ) -> None:
         self.vector_size = vector_size
         self.window = window
@@ -153,6 +227,13 @@ class Word2Vec:
         self.progress = progress
         self.device = device
         self.batch_size = batch_size
+        self.trim_rule = trim_rule
+        self.sorted_vocab = sorted_vocab
+        self.null_word = null_word
+        self.shrink_windows = shrink_windows
+        self.batch_words = batch_words
+        self.hashfxn = hashfxn
+        self.comment = comment
         self.validate()
         self.check_memory(1)
 
@@ -169,11 +250,23 @@ class Word2Vec:
         self.pending_run: RunState | None = None
         self.invalid_utf8 = 0
         self.pruned_words = 0
+        #: Sentences and raw words of the latest vocabulary scan (gensim's names; the
+        #: ``train(..., total_examples=model.corpus_count)`` idiom).
+        self.corpus_count = 0
+        self.corpus_total_words = 0
+        #: In-vocabulary words of the latest scan: what the learning rate decays over per epoch.
+        self.scan_words = 0
+        #: {word: count} of the latest scan when build_vocab(keep_raw_vocab=True), else empty.
+        self.raw_vocab: dict[str, int] = {}
+        self.min_alpha_yet_reached = float(self.alpha)
 
         if sentences is not None and corpus_file is not None:
             raise ParameterError("pass either sentences or corpus_file, not both")
+        if trim_rule is not None and sentences is None and corpus_file is None:
+            logger.warning("trim_rule applies to the vocabulary built here from a corpus; without one it is ignored "
+                           "(pass it to build_vocab), as in gensim")
         if sentences is not None or corpus_file is not None:
-            self.build_vocab(sentences, corpus_file=corpus_file)
+            self.build_vocab(sentences, corpus_file=corpus_file, trim_rule=trim_rule)
             self.train(sentences, corpus_file=corpus_file, epochs=self.epochs)
 
     # ------------------------------------------------------------------ parameters
@@ -181,7 +274,7 @@ class Word2Vec:
         """Check every parameter (ParameterError names the first bad one, its range and value)."""
         check_int("vector_size", self.vector_size, 1)
         check_int("window", self.window, 1, 10_000)
-        check_int("min_count", self.min_count, 1)
+        check_int("min_count", self.min_count, 0)
         check_int("max_vocab_size", self.max_vocab_size, 1, allow_none=True)
         check_int("max_final_vocab", self.max_final_vocab, 1, allow_none=True)
         check_float("sample", self.sample, 0.0, 1.0)
@@ -201,6 +294,17 @@ class Word2Vec:
         check_bool("shared_negatives", self.shared_negatives)
         check_bool("compute_loss", self.compute_loss)
         check_bool("progress", self.progress)
+        check_bool("sorted_vocab", self.sorted_vocab)
+        check_int("null_word", self.null_word, 0, 1)
+        check_bool("shrink_windows", self.shrink_windows)
+        check_int("batch_words", self.batch_words, 1)
+        if not callable(self.hashfxn):
+            raise ParameterError(f"hashfxn must be callable, got {self.hashfxn!r}", "hashfxn")
+        if self.trim_rule is not None and not callable(self.trim_rule):
+            raise ParameterError(f"trim_rule must be None or a callable (word, count, min_count), got {self.trim_rule!r}",
+                                 "trim_rule")
+        if self.comment is not None and not isinstance(self.comment, str):
+            raise ParameterError(f"comment must be None or a string, got {self.comment!r}", "comment")
         if self.device is not None:
             from ..train.torch_engine import check_device
 
@@ -228,13 +332,33 @@ class Word2Vec:
         corpus_iterable: Iterable[Sequence[str]] | None = None,
         corpus_file: str | os.PathLike | None = None,
         update: bool = False,
+        progress_per: int = 10000,
+        keep_raw_vocab: bool = False,
+        trim_rule: Any = None,
+        **kwargs: Any,
     ) -> "Word2Vec":
-        """Count the corpus, keep the words with count >= min_count and initialise the weights.
+        """Count the corpus, keep the words with count >= min_count (or as ``trim_rule``
+        decides; as in gensim, the constructor's ``trim_rule`` is used only with the corpus given
+        to the constructor) and initialise the weights.
 
-        With ``update=True`` new words are added (existing words keep their vectors)."""
+        With ``update=True`` new words are added (existing words keep their vectors).
+        ``keep_raw_vocab`` keeps the scan's ``{word: count}`` as ``raw_vocab``.
+        ``progress_per`` (gensim's logging interval) and other gensim keyword arguments have no
+        effect. An empty result raises :class:`~wordvec.errors.EmptyVocabularyError` (also a
+        ``RuntimeError``, as gensim's)."""
+        t0 = time.perf_counter()
+        counter = self._count(corpus_iterable, corpus_file)
+        self._set_counts(counter.counts, counter.raw_word_count, counter.n_sentences, update, keep_raw_vocab, trim_rule)
+        logger.info(
+            "vocabulary: %d words of %d distinct, %d tokens, %.1fs",
+            len(self.wv), len(counter.counts), counter.raw_word_count, time.perf_counter() - t0,
+        )
+        return self
+
+    def _count(self, corpus_iterable: Any, corpus_file: Any) -> VocabCounter:
+        """Count a corpus (sentences or a text file) with word2vec.c's pruning at max_vocab_size."""
         corpus = open_corpus_source(corpus_iterable, corpus_file)
         counter = VocabCounter(self.max_vocab_size)
-        t0 = time.perf_counter()
         if isinstance(corpus, TextBlocks):
             count_text(corpus, counter, self.workers)
             if corpus.invalid_bytes:
@@ -249,27 +373,103 @@ class Word2Vec:
                 self.max_vocab_size, counter.pruned_words,
             )
         self.pruned_words = counter.pruned_words
+        return counter
+
+    def scan_vocab(
+        self, corpus_iterable: Any = None, corpus_file: Any = None, progress_per: int = 10000, workers: Any = None,
+        trim_rule: Any = None,
+    ) -> tuple[int, int]:
+        """gensim's first half of :meth:`build_vocab`: count the corpus into ``raw_vocab`` and set
+        ``corpus_count`` / ``corpus_total_words``; returns (total words, sentences)."""
+        counter = self._count(corpus_iterable, corpus_file)
+        self.raw_vocab = dict(counter.counts)
+        self.corpus_count = counter.n_sentences
+        self.corpus_total_words = counter.raw_word_count
+        return counter.raw_word_count, counter.n_sentences
+
+    def prepare_vocab(
+        self, update: bool = False, keep_raw_vocab: bool = False, trim_rule: Any = None, min_count: int | None = None,
+        sample: float | None = None, dry_run: bool = False,
+    ) -> dict[str, Any]:
+        """gensim's second half of :meth:`build_vocab`: apply min_count (``min_count`` overrides
+        the model's), max_final_vocab and trim_rule to ``raw_vocab`` and, unless ``dry_run``, set
+        the vocabulary and weights. Returns gensim's report: ``drop_unique``, ``retain_total``,
+        ``num_retained_words``, ``downsample_unique``, ``downsample_total``."""
+        if min_count is not None:
+            self.min_count = check_int("min_count", min_count, 0)
+        if sample is not None:
+            self.sample = check_float("sample", sample, 0.0, 1.0)
+        counts = self.raw_vocab
+        if dry_run:
+            vocab = Vocabulary.from_counts(counts, max(self.min_count, 1), self.max_final_vocab,
+                                           trim_rule=trim_rule)
+        else:
+            self._set_counts(counts, self.corpus_total_words, self.corpus_count, update, keep_raw_vocab, trim_rule)
+            vocab = self.vocab
+        keep = vocab.keep_thresholds(self.sample).astype(np.float64) / 2.0**32
+        return {
+            "drop_unique": len(counts) - len(vocab) if not update else 0,
+            "retain_total": int(vocab.counts.sum()),
+            "num_retained_words": len(vocab),
+            "downsample_unique": int(np.count_nonzero(keep < 1)),
+            "downsample_total": int(round(float((keep * vocab.counts).sum()))),
+        }
+
+    @property
+    def effective_min_count(self) -> int:
+        """The min_count the vocabulary was built with (raised by max_final_vocab), gensim's name."""
+        return self.vocab.min_count if self.vocab is not None else self.min_count
+
+    def build_vocab_from_freq(
+        self,
+        word_freq: dict[str, int],
+        keep_raw_vocab: bool = False,
+        corpus_count: int | None = None,
+        trim_rule: Any = None,
+        update: bool = False,
+    ) -> "Word2Vec":
+        """Build the vocabulary from ``{word: count}`` instead of a corpus (gensim's method); the
+        dict's order is taken as the order of first appearance. ``corpus_count`` sets the number
+        of sentences (for ``train(total_examples=model.corpus_count)``)."""
+        counts: dict[str, int] = {}
+        for word, count in word_freq.items():
+            if not isinstance(word, str):
+                raise ParameterError(f"word_freq keys must be strings, got {word!r}", "word_freq")
+            counts[word] = check_int(f"the count of {word!r}", count, 0)
+        n_sentences = check_int("corpus_count", 0 if corpus_count is None else corpus_count, 0)
+        self._set_counts(counts, sum(counts.values()), n_sentences, update, keep_raw_vocab, trim_rule)
+        return self
+
+    def _set_counts(
+        self, counts: dict[str, int], raw_word_count: int, n_sentences: int, update: bool, keep_raw_vocab: bool,
+        trim_rule: Any,
+    ) -> None:
+        """The vocabulary from a scan's ``{word: count}`` (in order of first appearance)."""
+        min_count = max(self.min_count, 1)
         vocab = Vocabulary.from_counts(
-            counter.counts, 1 if update else self.min_count, None if update else self.max_final_vocab,
-            raw_word_count=counter.raw_word_count, n_sentences=counter.n_sentences,
+            counts, 1 if update else min_count, None if update else self.max_final_vocab,
+            raw_word_count=raw_word_count, n_sentences=n_sentences, trim_rule=None if update else trim_rule,
+            sorted_vocab=bool(self.sorted_vocab),
         )
         if update:
             if self.vocab is None:
                 raise ParameterError("build_vocab(update=True) needs an existing vocabulary: call build_vocab first", "update")
-            vocab = self.vocab.merged(vocab, self.min_count)
+            vocab = self.vocab.merged(vocab, min_count, trim_rule)
         elif len(vocab) == 0:
-            raise CorpusError(
+            raise EmptyVocabularyError(
                 f"no word occurs at least min_count={self.min_count} times: the corpus has "
-                f"{counter.raw_word_count} words ({len(counter.counts)} distinct); lower min_count"
-                if counter.raw_word_count
+                f"{raw_word_count} words ({len(counts)} distinct); lower min_count"
+                if raw_word_count
                 else "the corpus is empty: no words to train on"
             )
+        elif self.null_word and "\0" not in vocab.key_to_index:
+            vocab = Vocabulary(vocab.words + ["\0"], np.append(vocab.counts, 1), vocab.raw_word_count, vocab.n_sentences)
         self.set_vocabulary(vocab, update)
-        logger.info(
-            "vocabulary: %d words of %d distinct, %d tokens, %.1fs",
-            len(vocab), len(counter.counts), counter.raw_word_count, time.perf_counter() - t0,
-        )
-        return self
+        self.corpus_count = int(n_sentences)
+        self.corpus_total_words = int(raw_word_count)
+        index = self.wv.key_to_index
+        self.scan_words = int(sum(c for w, c in counts.items() if w in index))
+        self.raw_vocab = dict(counts) if keep_raw_vocab else {}
 
     def set_vocabulary(self, vocab: Vocabulary, update: bool = False) -> None:
         """Use ``vocab`` and size the weights for it: new words get random input vectors from
@@ -313,11 +513,20 @@ class Word2Vec:
         callbacks: Sequence[Any] | None = None,
         progress: bool | None = None,
         checkpoint: str | os.PathLike | None = None,
+        word_count: int = 0,
+        queue_factor: int = 2,
+        report_delay: float = 1.0,
+        **kwargs: Any,
     ) -> tuple[int, int]:
         """Train ``epochs`` epochs over the corpus; returns (trained words, raw words) like gensim.
 
-        ``total_examples`` / ``total_words`` are accepted for gensim compatibility; the counts
-        come from the vocabulary scan. On Ctrl-C, SIGTERM or SIGHUP the jobs being trained are
+        ``total_examples`` / ``total_words`` are accepted for gensim compatibility and not
+        required: the learning rate decays over the in-vocabulary words of the latest
+        vocabulary scan (the corpus given to ``build_vocab``, or the new sentences after
+        ``build_vocab(update=True)``), so pass the scanned corpus. ``epochs`` defaults to the
+        model's. ``word_count``, ``queue_factor``, ``report_delay`` (gensim's threading knobs)
+        have no effect. As gensim, a warning is logged when a call starts above the lowest rate
+        a previous call reached. On Ctrl-C, SIGTERM or SIGHUP the jobs being trained are
         finished, the model is left consistent and, when ``checkpoint`` is given, saved there
         with its position in the run; :class:`~wordvec.errors.TrainingInterrupted` is raised
         and :meth:`resume` continues the run exactly where it stopped."""
@@ -330,10 +539,21 @@ class Word2Vec:
         check_float("end_alpha", end_alpha, 0.0)
         if compute_loss is not None:
             self.compute_loss = check_bool("compute_loss", compute_loss)
+        if self.hs and self.negative:
+            logger.warning(
+                "Both hierarchical softmax and negative sampling are activated. (hs=1, negative=%d: two output "
+                "layers train side by side; set hs=0 or negative=0 unless that is what you want)", self.negative,
+            )
+        if start_alpha > self.min_alpha_yet_reached:
+            logger.warning(
+                "Effective 'alpha' higher than previous training cycles: this call starts at alpha=%g, a previous "
+                "one reached %g", start_alpha, self.min_alpha_yet_reached,
+            )
+        self.min_alpha_yet_reached = min(self.min_alpha_yet_reached, float(end_alpha))
         state = RunState(
             epochs=epochs, alpha0=start_alpha, alpha1=end_alpha,
-            corpus_file=None if corpus_file is None else str(Path(corpus_file).resolve()),
-            corpus_fingerprint=None if corpus_file is None else _fingerprint(corpus_file),
+            corpus_file=None if corpus_file is None or isinstance(corpus_file, (list, tuple)) else str(Path(corpus_file).resolve()),
+            corpus_fingerprint=None if corpus_file is None or isinstance(corpus_file, (list, tuple)) else _fingerprint(corpus_file),
         )
         return self._run(corpus_iterable, corpus_file, state, callbacks, progress, checkpoint, begin=True)
 
@@ -384,10 +604,13 @@ class Word2Vec:
         corpus = open_corpus_source(corpus_iterable, corpus_file)
         vocab = self.vocab
         if vocab is None or vocab.total_words == 0:
-            raise CorpusError("the vocabulary is empty: nothing to train on")
+            raise EmptyVocabularyError("the vocabulary is empty: nothing to train on")
+        if not self.wv.vectors.flags.writeable:
+            raise ParameterError("the vectors are read-only (loaded with mmap='r'): load the model without mmap to train it",
+                                 "mmap")
         driver = Driver(
             self, engine_for(self), CorpusJobs(corpus, vocab, self.max_sentence_length), state,
-            units_per_epoch=vocab.total_words, raw_per_epoch=vocab.raw_word_count,
+            units_per_epoch=self.scan_words or vocab.total_words, raw_per_epoch=self.corpus_total_words or vocab.raw_word_count,
             callbacks=self.callbacks if callbacks is None else tuple(callbacks),
             progress=self.progress if progress is None else progress, checkpoint=checkpoint,
         )
@@ -395,20 +618,28 @@ class Word2Vec:
         return state.totals.trained_words, state.totals.raw_words
 
     def get_latest_training_loss(self) -> float:
-        """Summed loss of the last epoch (float64; gensim returns a float32 running total)."""
+        """gensim's contract: the loss summed over the current (or last) ``train()`` call so far,
+        reset to 0 when a call starts and growing epoch by epoch (so a callback's "this value
+        minus the previous one" is the epoch's loss). Float64, summed over training examples
+        (see the module docstring); ``loss_history`` holds the per-epoch means."""
         return self.running_training_loss
 
     # ------------------------------------------------------------------ persistence
-    def save(self, path: str | os.PathLike, force: bool | None = None) -> None:
+    def save(self, path: str | os.PathLike, *args: Any, force: bool | None = None, **kwargs: Any) -> None:
         """Save the full model (resumable) as an uncompressed .npz archive: the weight matrices,
         the RNG states and a JSON header with the parameters, vocabulary and history.
         Loading it never unpickles anything. ``force`` replaces a read-only file (see
-        :mod:`wordvec.formats.outputs`)."""
+        :mod:`wordvec.formats.outputs`). gensim's storage options (``separately``,
+        ``sep_limit``, ``ignore``, ``pickle_protocol``) are accepted and have no effect: the
+        archive always holds every array."""
         if self.vocab is None:
             raise ParameterError("cannot save a model without a vocabulary")
         meta = {
             "model": type(self).__name__,
             "params": {k: getattr(self, k) for k in self.PARAMS},
+            "gensim_params": {k: getattr(self, k) for k in self.GENSIM_PARAMS},
+            "corpus": {"count": self.corpus_count, "total_words": self.corpus_total_words, "scan_words": self.scan_words,
+                       "min_alpha_yet_reached": self.min_alpha_yet_reached},
             "words": self.vocab.words,
             "raw_word_count": self.vocab.raw_word_count,
             "n_sentences": self.vocab.n_sentences,
@@ -422,10 +653,19 @@ class Word2Vec:
         }
         save_model_file(path, meta, arrays, force=force)
 
-    @classmethod
-    def load(cls, path: str | os.PathLike) -> "Word2Vec":
-        """Load a model written by :meth:`save`; a truncated or altered file raises ModelFileError.
-        A file saved by a subclass (``FastText``) loads as that subclass once its module is imported."""
+    @_class_only
+    def load(cls, path: str | os.PathLike, mmap: str | None = None, **kwargs: Any) -> "Word2Vec":
+        """Load a model written by :meth:`save`, or a gensim 4 ``Word2Vec.save()`` file (read by
+        :func:`wordvec.formats.gensim_pickle.read_gensim`, which runs no code from the file;
+        see :meth:`from_gensim`). A truncated or altered file raises ModelFileError.
+
+        ``mmap='r'`` memory-maps the arrays gensim stored beside its file (the model then
+        answers queries but cannot train); wordvec's own .npz archive is read into memory
+        whatever ``mmap`` says."""
+        if mmap not in (None, "r", "c", "r+"):
+            raise ParameterError(f"mmap must be None, 'r', 'r+' or 'c', got {mmap!r}", "mmap")
+        if gensim_pickle.is_pickle_file(path):
+            return cls.from_gensim(gensim_pickle.read_gensim(path, mmap="r" if mmap == "r+" else mmap))
         meta = load_model_meta(path)
         path = Path(path)
         kind = meta.get("model", "Word2Vec")
@@ -440,6 +680,7 @@ class Word2Vec:
             cls = found
         try:
             params = {k: meta["params"][k] for k in cls.PARAMS}
+            params.update({k: meta.get("gensim_params", {}).get(k, v) for k, v in cls.GENSIM_PARAMS.items()})
             model = cls(**params)
             words = meta["words"]
             if not isinstance(words, list) or not all(isinstance(w, str) for w in words) or len(set(words)) != len(words):
@@ -480,6 +721,11 @@ class Word2Vec:
         model.loss_history = [float(x) for x in history]
         model.epochs_trained = epochs_trained
         model.pending_run = pending
+        corpus = meta.get("corpus") or {}
+        model.corpus_count = int(corpus.get("count", vocab.n_sentences))
+        model.corpus_total_words = int(corpus.get("total_words", vocab.raw_word_count))
+        model.scan_words = int(corpus.get("scan_words", vocab.total_words))
+        model.min_alpha_yet_reached = float(corpus.get("min_alpha_yet_reached", model.alpha))
         return model
 
     # The input matrix as saved: one row per word here; subclasses with more input rows (FastText's
@@ -495,6 +741,129 @@ class Word2Vec:
     def make_vectors(self, words: list[str], w_in: np.ndarray, counts: np.ndarray) -> KeyedVectors:
         """``wv`` for a vocabulary and its (loaded) input matrix."""
         return KeyedVectors.from_vectors(words, w_in, counts=counts)
+
+    @classmethod
+    def from_gensim(cls, g: Any) -> "Word2Vec":
+        """A model from what a gensim 4 file holds (:class:`~wordvec.formats.gensim_pickle.GensimModel`):
+        the same words in the same order with the same counts, the same vectors and output
+        weights (and, for hierarchical softmax, gensim's Huffman tree, to which its weights
+        belong), gensim's parameters (its ``alpha``, not wordvec's CBOW default) and
+        ``vectors_lockf``; training continues from there. A KeyedVectors file has no output
+        weights: load it with ``KeyedVectors.load``."""
+        if g.kind != "Word2Vec":
+            raise ModelFileError("the file holds gensim KeyedVectors (word vectors only): load it with KeyedVectors.load")
+        p = dict(g.params)
+        names = ("vector_size", "window", "min_count", "max_vocab_size", "max_final_vocab", "sample", "sg", "hs",
+                 "negative", "ns_exponent", "cbow_mean", "alpha", "min_alpha", "epochs", "workers", "seed",
+                 "sorted_vocab", "null_word", "shrink_windows", "batch_words", "compute_loss", "comment")
+        kwargs = {k: p[k] for k in names if p.get(k) is not None}
+        kwargs["vector_size"] = g.vectors.shape[1]
+        kwargs["compute_loss"] = True
+        try:
+            model = cls(**kwargs)
+        except ParameterError as e:
+            raise ModelFileError(f"the gensim model's parameters are not usable here: {e}") from None
+        counts = g.counts if g.counts is not None else np.arange(len(g.keys), 0, -1, dtype=np.int64)
+        paths = None
+        if model.hs:
+            paths = _gensim_paths(g.expandos.get("code"), g.expandos.get("point"), len(g.keys))
+        vocab = Vocabulary(
+            words=list(g.keys), counts=counts, raw_word_count=int(p.get("corpus_total_words") or counts.sum()),
+            n_sentences=int(p.get("corpus_count") or 0), paths=paths,
+        )
+        n, d = g.vectors.shape
+        model.check_memory(n)
+        model.wv = KeyedVectors.from_gensim(g)
+        if model.wv.vectors.dtype != np.float32:
+            model.wv.vectors = np.ascontiguousarray(model.wv.vectors, dtype=np.float32)
+        vocab.words, vocab.key_to_index = model.wv.index_to_key, model.wv.key_to_index
+        model.vocab = vocab
+        model.syn1neg = _output(g.syn1neg, n, d, bool(model.negative), "syn1neg")
+        model.syn1 = _output(None if g.syn1 is None else g.syn1[: max(n - 1, 0)], n - 1, d, bool(model.hs), "syn1")
+        model.rng_states = np.stack([kernels.rng_state(model.seed, i) for i in range(max(model.workers, 1))])
+        model.corpus_count = vocab.n_sentences
+        model.corpus_total_words = vocab.raw_word_count
+        model.scan_words = vocab.total_words
+        model.min_alpha_yet_reached = float(p.get("min_alpha_yet_reached") or model.alpha)
+        model.epochs_trained = int(p.get("train_count") or 0) * model.epochs
+        logger.info("imported gensim %s Word2Vec: %d words, vector_size %d", g.gensim_version or "4.x", n, d)
+        return model
+
+    # ------------------------------------------------------------------ gensim's other methods
+    def predict_output_word(self, context_words_list: Sequence[str], topn: int = 10) -> list[tuple[str, float]] | None:
+        """The ``topn`` most probable centre words for the bag of context words, as gensim: the
+        softmax of the negative-sampling output layer over the mean (``cbow_mean``) or sum of
+        the known context words' vectors (see :func:`wordvec.models.inference.predict_output_word`).
+        Unknown words are ignored; None (and a warning) when none is known. Needs negative > 0
+        (a ``RuntimeError``, as gensim)."""
+        if not self.negative or self.syn1neg.shape[0] == 0:
+            raise UnsupportedModelError("predict_output_word needs a model trained with negative sampling (negative > 0)")
+        topn = check_int("topn", topn, 1)
+        rows = [self.wv.get_index(w) for w in context_words_list if w in self.wv]
+        if not rows:
+            logger.warning("predict_output_word: none of the context words is in the vocabulary")
+            return None
+        best = inference.predict_output_word(self.wv.vectors, self.syn1neg, rows, bool(self.cbow_mean), topn)
+        return [(self.wv.index_to_key[i], p) for i, p in best]
+
+    def score(
+        self, sentences: Iterable[Sequence[str]], total_sentences: int = 1000000, chunksize: int = 100,
+        queue_factor: int = 2, report_delay: float = 1,
+    ) -> np.ndarray:
+        """Log-likelihood of each of the first ``total_sentences`` sentences under the trained
+        hierarchical-softmax model (Taddy 2015; gensim's ``score``): float32 (total_sentences,),
+        0 for sentences beyond the input. Unknown words are skipped. Needs hs=1 (a
+        ``RuntimeError``, as gensim). See :func:`wordvec.models.inference.score_sentences`
+        for the formula and how it differs from gensim's table lookup."""
+        if self.vocab is None:
+            raise UnsupportedModelError("score() needs a trained model: build the vocabulary and train first")
+        if not self.hs:
+            raise UnsupportedModelError("score() is defined for hierarchical softmax only: train with hs=1")
+        total_sentences = check_int("total_sentences", total_sentences, 0)
+        codes, points, lengths = self.vocab.huffman()
+        index = self.wv.key_to_index
+        rows = []
+        for i, sentence in enumerate(sentences):
+            if i >= total_sentences:
+                break
+            if isinstance(sentence, (str, bytes)):
+                raise CorpusError(f"sentence {i} is a string: give each sentence as a list of tokens")
+            rows.append([index[w] for w in sentence if w in index])
+        out = np.zeros(total_sentences, dtype=np.float32)
+        out[: len(rows)] = inference.score_sentences(
+            rows, self.wv.vectors, self.syn1, codes, points, lengths, bool(self.sg), int(self.window), bool(self.cbow_mean)
+        )
+        return out
+
+    def reset_from(self, other_model: "Word2Vec") -> None:
+        """Take ``other_model``'s vocabulary (words, counts, corpus statistics) and start from
+        fresh random weights, as gensim's ``reset_from``; this model's parameters are kept."""
+        if other_model.vocab is None:
+            raise ParameterError("reset_from needs a model with a vocabulary", "other_model")
+        src = other_model.vocab
+        vocab = Vocabulary(list(src.words), src.counts.copy(), src.raw_word_count, src.n_sentences)
+        self.set_vocabulary(vocab, update=False)
+        self.corpus_count = other_model.corpus_count
+        self.corpus_total_words = other_model.corpus_total_words
+        self.scan_words = other_model.scan_words
+
+    def estimate_memory(self, vocab_size: int | None = None, report: dict | None = None) -> dict[str, int]:
+        """Bytes the model's arrays take for ``vocab_size`` words (default: the vocabulary):
+        ``vocab`` (words, index and counts, an estimate), ``vectors``, ``syn1neg``, ``syn1``,
+        ``syn1_softmax`` (float32 (V, d) each, when used) and ``total``."""
+        n = len(self.wv) if vocab_size is None else check_int("vocab_size", vocab_size, 0)
+        report = {} if report is None else report
+        row = self.vector_size * np.dtype(np.float32).itemsize
+        report["vocab"] = n * (500 if self.hs else 200)
+        report["vectors"] = n * row
+        if self.negative:
+            report["syn1neg"] = n * row
+        if self.hs:
+            report["syn1"] = max(n - 1, 0) * row
+        if self.softmax:
+            report["syn1_softmax"] = n * row
+        report["total"] = sum(v for k, v in report.items() if k != "total")
+        return report
 
     def __repr__(self) -> str:
         n = 0 if self.vocab is None else len(self.vocab)

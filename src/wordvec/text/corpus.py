@@ -24,12 +24,12 @@ import os
 import zlib
 from collections import Counter
 from pathlib import Path
-from typing import BinaryIO, Iterable, Iterator
+from typing import BinaryIO, Iterable, Iterator, Sequence
 
 import numba
 import numpy as np
 
-from ..errors import CorpusError
+from ..errors import CorpusError, SentenceError
 from ..memory import COUNTING_HINT, check_fits, counting_bytes
 from ..pool import WorkerPool
 from .files import TextEncodingError, is_regular_file, open_text_input
@@ -82,15 +82,30 @@ def _open_corpus(path: str | os.PathLike, report: bool = False) -> tuple[BinaryI
 class TextBlocks:
     """Re-iterable blocks of a text file, each ending at a token boundary, valid UTF-8.
 
-    ``invalid_bytes`` counts the replacement characters introduced by the last full pass.
+    ``path`` may also be a directory (its files, not sub-directories, in name order) or a list
+    of files: they are read one after the other, each ending a line. ``invalid_bytes`` counts
+    the replacement characters introduced by the last full pass.
     """
 
-    def __init__(self, path: str | os.PathLike, block_bytes: int = BLOCK_BYTES) -> None:
-        self.path = Path(path)
+    def __init__(self, path: str | os.PathLike | Sequence[str | os.PathLike], block_bytes: int = BLOCK_BYTES) -> None:
+        if isinstance(path, (list, tuple)):
+            self.paths = [Path(p) for p in path]
+            if not self.paths:
+                raise CorpusError("corpus_file is an empty list of files")
+        elif Path(path).is_dir():
+            self.paths = sorted(p for p in Path(path).iterdir() if p.is_file())
+            if not self.paths:
+                raise CorpusError(f"corpus directory '{path}' holds no files")
+        else:
+            self.paths = [Path(path)]
+        self.path = self.paths[0] if isinstance(path, (list, tuple)) else Path(path)
         self.block_bytes = block_bytes
         self.invalid_bytes = 0
-        f, self.verbatim = _open_corpus(self.path, report=True)  # verbatim: byte offsets are the file's
-        f.close()
+        self.verbatim = len(self.paths) == 1  # verbatim: byte offsets are the file's
+        for p in self.paths:
+            f, verbatim = _open_corpus(p, report=True)
+            f.close()
+            self.verbatim = self.verbatim and verbatim
 
     def __iter__(self) -> Iterator[bytes]:
         return self.blocks()
@@ -104,15 +119,20 @@ class TextBlocks:
 
     def reads(self) -> Iterator[bytes]:
         """The file's bytes (decompressed) in reads of about ``block_bytes``."""
-        with open_corpus(self.path) as f:
-            while True:
-                try:
-                    data = f.read(self.block_bytes)
-                except (EOFError, OSError, zlib.error, lzma.LZMAError) as e:
-                    raise CorpusError(f"corpus file '{self.path}' is truncated or corrupt: {e}") from None
-                if not data:
-                    return
-                yield data
+        last = b"\n"
+        for path in self.paths:
+            if last != b"\n":
+                yield b"\n"  # a file's last line ends where the next file starts
+            with open_corpus(path) as f:
+                while True:
+                    try:
+                        data = f.read(self.block_bytes)
+                    except (EOFError, OSError, zlib.error, lzma.LZMAError) as e:
+                        raise CorpusError(f"corpus file '{path}' is truncated or corrupt: {e}") from None
+                    if not data:
+                        break
+                    last = data[-1:]
+                    yield data
 
     @staticmethod
     def cut(reads: Iterable[bytes]) -> Iterator[bytes]:
@@ -296,23 +316,60 @@ def _merge_words(table, word_bytes, offsets, count, first, n, o_bytes, o_offsets
 
 
 def count_sentences(sentences: Iterable[list[str]], counter: VocabCounter) -> None:
-    """Count the tokens of an iterable of token lists into ``counter``."""
+    """Count the tokens of an iterable of token lists into ``counter``. A sentence that is not
+    a sized sequence of str tokens (a string, None, a generator, a token that is not a str)
+    raises :class:`CorpusError` naming its position in the corpus."""
     batch: list[list[str]] = []
+    first = 0  # index of batch[0] in the corpus
     n = 0
-    for sentence in sentences:
+    for i, sentence in enumerate(sentences):
         if isinstance(sentence, (str, bytes)):
-            raise CorpusError(
-                "sentences must be an iterable of token lists, got an iterable of strings "
-                "(split each sentence into words first)"
+            raise SentenceError(
+                f"sentence {i} is a {type(sentence).__name__}: sentences must be lists of tokens, got an iterable of "
+                "strings (split each sentence into words first)"
             )
+        try:
+            length = len(sentence)
+        except TypeError:
+            raise SentenceError(f"sentence {i} is {_describe(sentence)}, not a list of tokens") from None
         batch.append(sentence)
-        n += len(sentence)
+        n += length
         if n >= 100_000:
-            counter.update(itertools.chain.from_iterable(batch), n)
+            _count_batch(batch, first, n, counter)
             counter.n_sentences += len(batch)
+            first += len(batch)
             batch, n = [], 0
-    counter.update(itertools.chain.from_iterable(batch), n)
+    _count_batch(batch, first, n, counter)
     counter.n_sentences += len(batch)
+    if not all(isinstance(w, str) for w in counter.counts):  # once per distinct word, not per token
+        _raise_bad_token(sentences, 0)
+        raise CorpusError("the sentences hold tokens that are not strings")
+
+
+def _describe(x: object) -> str:
+    if x is None:
+        return "None"
+    if hasattr(x, "__next__"):
+        return f"a one-shot {type(x).__name__} (make each sentence a list)"
+    return f"a {type(x).__name__}"
+
+
+def _count_batch(batch: list, first: int, n: int, counter: VocabCounter) -> None:
+    try:
+        counter.update(itertools.chain.from_iterable(batch), n)
+    except TypeError:  # an unhashable token
+        _raise_bad_token(batch, first)
+        raise
+
+
+def _raise_bad_token(sentences: Iterable[list], first: int) -> None:
+    """Raise CorpusError naming the first token that is not a str (sentence ``first + i``)."""
+    for i, sentence in enumerate(sentences):
+        for j, token in enumerate(sentence):
+            if not isinstance(token, str):
+                raise SentenceError(
+                    f"sentence {first + i}, token {j} is {token!r} of type {type(token).__name__}: tokens must be strings"
+                )
 
 
 @numba.njit(nogil=True, cache=True)

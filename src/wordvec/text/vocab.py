@@ -2,8 +2,11 @@
 
 Everything the training kernels need about words is prepared here as plain numpy arrays:
 
-- ``counts`` (int64, V): corpus frequency of each kept word, sorted descending; ties keep the
-  order of first appearance, so the vocabulary never depends on Python's string-hash seed.
+- ``counts`` (int64, V): corpus frequency of each kept word, sorted descending; ties are ordered
+  as gensim 4 orders them, the word that first appeared later first, so that ``restrict_vocab``
+  cut-offs agree with gensim's; the order never depends on Python's string-hash seed.
+- ``trim_rule(word, count, min_count)``: gensim's per-word override of ``min_count``, returning
+  :data:`RULE_KEEP`, :data:`RULE_DISCARD` or :data:`RULE_DEFAULT` (apply ``min_count``).
 - ``keep_thresholds(sample)`` (int64, V): subsampling as in word2vec.c, a word of count f is kept
   with probability min(1, (sqrt(f / (s T)) + 1) (s T) / f), T = sum of counts, stored as
   round(p * 2**32) to compare with a 32-bit random number.
@@ -19,7 +22,7 @@ from __future__ import annotations
 import logging
 from collections import Counter
 from dataclasses import dataclass, field
-from typing import Iterable, Mapping
+from typing import Any, Callable, Iterable, Mapping
 
 import numba
 import numpy as np
@@ -29,16 +32,44 @@ from .tokens import build_hash_table
 
 logger = logging.getLogger(__name__)
 
+#: trim_rule results (gensim's values): apply min_count, drop the word, keep the word.
+RULE_DEFAULT, RULE_DISCARD, RULE_KEEP = 0, 1, 2
+
+
+def keep_word(word: str, count: int, min_count: int, trim_rule: Callable[[str, int, int], Any] | None = None) -> bool:
+    """Whether ``word`` of ``count`` stays in the vocabulary: ``trim_rule``'s verdict
+    (RULE_KEEP / RULE_DISCARD), else ``count >= min_count``."""
+    if trim_rule is not None:
+        verdict = trim_rule(word, count, min_count)
+        if verdict == RULE_KEEP:
+            return True
+        if verdict == RULE_DISCARD:
+            return False
+    return count >= min_count
+
+
+def _kept(words: list[str], counts: np.ndarray, min_count: int, trim_rule: Any) -> np.ndarray:
+    """Indices (ascending) of the words that stay."""
+    if trim_rule is None:
+        return np.flatnonzero(counts >= min_count)
+    return np.flatnonzero([keep_word(w, int(c), min_count, trim_rule) for w, c in zip(words, counts.tolist())])
+
 
 @dataclass
 class Vocabulary:
-    """Words sorted by descending count, with their counts and corpus statistics."""
+    """Words sorted by descending count, with their counts and corpus statistics.
+
+    ``paths`` optionally carries Huffman paths (codes, points, lengths) built elsewhere for
+    exactly these words and counts (a model imported from gensim, whose hierarchical-softmax
+    weights belong to gensim's tree); :meth:`huffman` then returns them."""
 
     words: list[str]
     counts: np.ndarray  # int64 (V,)
     raw_word_count: int = 0  # every token read, kept or not
     n_sentences: int = 0
     key_to_index: dict[str, int] = field(default_factory=dict)
+    paths: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None
+    min_count: int = 1  # the min_count applied (raised by max_final_vocab): gensim's effective_min_count
 
     def __post_init__(self) -> None:
         self.counts = np.asarray(self.counts, dtype=np.int64)
@@ -63,13 +94,18 @@ class Vocabulary:
         max_final_vocab: int | None = None,
         raw_word_count: int | None = None,
         n_sentences: int = 0,
+        trim_rule: Callable[[str, int, int], Any] | None = None,
+        sorted_vocab: bool = True,
     ) -> "Vocabulary":
-        """Keep words with count >= min_count, raised so that at most max_final_vocab remain.
+        """Keep words with count >= min_count (raised so that at most max_final_vocab remain),
+        or as ``trim_rule`` decides; ``counter`` is in order of first appearance. Sorted by
+        descending count with gensim's tie order, or left in order of first appearance when
+        not ``sorted_vocab``.
 
-        As gensim, the threshold rises above the count of the (max_final_vocab + 1)-th most
-        frequent word, so words that tie there are all dropped: never more than max_final_vocab
-        words, possibly fewer. When that leaves none (the most frequent words tie), ParameterError
-        blames max_final_vocab and says how large it must be."""
+        As gensim, the max_final_vocab threshold rises above the count of the
+        (max_final_vocab + 1)-th most frequent word, so words that tie there are all dropped: never
+        more than max_final_vocab words, possibly fewer. When that leaves none (the most frequent
+        words tie), ParameterError blames max_final_vocab and says how large it must be."""
         words = list(counter.keys())
         counts = np.fromiter(counter.values(), dtype=np.int64, count=len(words))
         if raw_word_count is None:
@@ -86,24 +122,26 @@ class Vocabulary:
                     f"(gensim's rule); raise max_final_vocab to at least {tied:,} or leave it unset",
                     "max_final_vocab",
                 )
-        keep = np.flatnonzero(counts >= min_count)
-        order = keep[np.argsort(-counts[keep], kind="stable")]
+        keep = _kept(words, counts, min_count, trim_rule)
+        order = keep[np.lexsort((-np.arange(len(keep)), -counts[keep]))] if sorted_vocab else keep
         return cls(
             words=[words[i] for i in order],
             counts=counts[order],
             raw_word_count=int(raw_word_count),
             n_sentences=int(n_sentences),
+            min_count=int(min_count),
         )
 
-    def merged(self, other: "Vocabulary", min_count: int) -> "Vocabulary":
+    def merged(self, other: "Vocabulary", min_count: int, trim_rule: Any = None) -> "Vocabulary":
         """Vocabulary for ``build_vocab(update=True)``: existing words keep their index (counts
-        add up); new words with count >= min_count are appended in descending count order."""
+        add up); new words that pass min_count (or ``trim_rule``) are appended in descending
+        count order."""
         counts = self.counts.copy()
         new_words, new_counts = [], []
         for w, c in zip(other.words, other.counts):
             i = self.key_to_index.get(w)
             if i is None:
-                if c >= min_count:
+                if keep_word(w, int(c), min_count, trim_rule):
                     new_words.append(w)
                     new_counts.append(int(c))
             else:
@@ -146,6 +184,8 @@ class Vocabulary:
         hierarchical-softmax output matrix) and turns by codes[w, :lengths[w]] (0 or 1)."""
         if len(self) < 2:
             raise CorpusError("hierarchical softmax needs a vocabulary of at least 2 words")
+        if self.paths is not None:
+            return self.paths
         return _build_huffman(self.counts)
 
     def hash_table(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:

@@ -8,7 +8,8 @@ SIGHUP finish the jobs in flight, save a resumable checkpoint if asked, and rais
 :class:`~wordvec.errors.TrainingInterrupted`; a second signal stops at once.
 
 The model is any object with the public fields ``loss_history``, ``epochs_trained``,
-``running_training_loss``, ``training_summary``, ``pending_run`` (the run's
+``running_training_loss`` (the loss summed over the current run's epochs so far, gensim's
+contract), ``training_summary``, ``pending_run`` (the run's
 :class:`~.state.RunState` while it is not finished), a ``save(path)`` method and ``wv`` (whose
 ``reset_norms()`` is called after training).
 """
@@ -97,6 +98,7 @@ class Driver:
         before.add(state.totals)
         before.add(state.partial)
         if begin:
+            model.running_training_loss = 0.0
             notify(self.callbacks, "on_train_begin", model)
         t0 = time.perf_counter()
         if self.progress is not None:
@@ -206,18 +208,23 @@ class Driver:
         tally = self.combine(state.partial) if self.combine is not None else state.partial
         if tally.words == 0:
             raise CorpusError("the corpus yielded no words in the vocabulary: nothing to train on")
-        if tally.examples == 0:
+        if tally.examples == 0 and tally.trained_words >= tally.words:
             raise CorpusError(
                 f"the corpus yielded {tally.words} words but no training example: no sentence has two words "
-                "within a window after subsampling (one word per line? NUL-separated text? max_sentence_length=1? "
-                f"sample={getattr(model, 'sample', None)} too high for so small a corpus?)"
+                "within a window (one word per line? NUL-separated text? max_sentence_length=1?)"
+            )
+        if tally.examples == 0:  # subsampling left no pair: a tiny corpus; gensim trains nothing either
+            logger.warning(
+                "epoch %d: no training example: subsampling (sample=%s) kept %d of the corpus's %d words and no two "
+                "within a window; the weights did not change (lower sample for so small a corpus)",
+                model.epochs_trained + 1, getattr(model, "sample", None), tally.trained_words, tally.words,
             )
         compute_loss = getattr(model, "compute_loss", True)
-        mean = tally.mean_loss if compute_loss else float("nan")
+        mean = tally.mean_loss if compute_loss and tally.examples else float("nan")
         model.loss_history.append(mean)
-        model.running_training_loss = tally.loss
+        model.running_training_loss += tally.loss
         model.epochs_trained += 1
-        self._check_divergence(mean if compute_loss else 0.0)
+        self._check_divergence(mean if compute_loss and tally.examples else 0.0)
         logger.info("epoch %d: mean loss %.4f over %d examples", model.epochs_trained, mean, int(tally.examples))
         state.totals.add(Tally(raw_words=tally.raw_words, words=tally.words, trained_words=tally.trained_words))
         state.epoch += 1

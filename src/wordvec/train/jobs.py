@@ -36,7 +36,7 @@ class WordBatch(NamedTuple):
 
 def open_corpus_source(sentences: Any, corpus_file: Any) -> TextBlocks | Iterable[Sequence[str]]:
     """The corpus given to a model as exactly one of ``sentences`` (a re-iterable of token
-    lists) or ``corpus_file`` (a text file, plain or compressed)."""
+    lists) or ``corpus_file`` (a text file, plain or compressed; or a directory or list of them)."""
     if sentences is not None and corpus_file is not None:
         raise ParameterError("pass either sentences (corpus_iterable) or corpus_file, not both")
     if corpus_file is not None:

@@ -8,6 +8,7 @@ from typing import Any
 
 import numpy as np
 
+from ..errors import ParameterError
 from ..text.vocab import Vocabulary
 from . import kernels
 from .engine import Engine, negative_sampling_initial_loss
@@ -17,9 +18,31 @@ from .state import Tally
 LOOKAHEAD = 2
 
 
-def build_tables(vocab: Vocabulary, hs: bool, sample: float, ns_exponent: float) -> kernels.Tables:
+def lock_factors(model: Any, rows: int) -> np.ndarray:
+    """The factor on each input row's updates, from ``model.wv.vectors_lockf`` (gensim's name):
+    float32 (rows,), or (0,) when every factor is 1 (the kernels then skip the multiplication).
+    One value applies to every row; 0 keeps a row as it is."""
+    lockf = np.asarray(getattr(model.wv, "vectors_lockf", ()), dtype=np.float32).ravel()
+    if lockf.size not in (0, 1, rows):
+        raise ParameterError(
+            f"wv.vectors_lockf has {lockf.size} entries for {rows} words: give one per word or a single value for all",
+            "vectors_lockf",
+        )
+    if not np.isfinite(lockf).all():
+        raise ParameterError("wv.vectors_lockf holds a non-finite value", "vectors_lockf")
+    if lockf.size == 0 or (lockf == 1).all():
+        return np.zeros(0, dtype=np.float32)
+    if lockf.size == 1:
+        return np.full(rows, lockf[0], dtype=np.float32)
+    return np.ascontiguousarray(lockf)
+
+
+def build_tables(
+    vocab: Vocabulary, hs: bool, sample: float, ns_exponent: float, lockf: np.ndarray | None = None
+) -> kernels.Tables:
     """The read-only arrays of a run: subsampling thresholds, the noise alias table, the
-    Huffman codes (1-wide zeros without hs) and the sigmoid tables."""
+    Huffman codes (1-wide zeros without hs), the sigmoid tables and the input rows' lock
+    factors (``lockf``, see :func:`lock_factors`; None: all 1)."""
     if hs:
         codes, points, lengths = vocab.huffman()
     else:
@@ -31,6 +54,7 @@ def build_tables(vocab: Vocabulary, hs: bool, sample: float, ns_exponent: float)
     return kernels.Tables(
         keep=vocab.keep_thresholds(sample), alias_threshold=threshold, alias_index=alias, codes=codes,
         points=points, code_lengths=lengths, sigmoid=sig, log_sigmoid=logsig,
+        lockf=np.zeros(0, dtype=np.float32) if lockf is None else lockf,
     )
 
 
@@ -39,6 +63,7 @@ def kernel_config(model: Any, lookahead: int = LOOKAHEAD) -> kernels.KernelConfi
     return kernels.KernelConfig(
         sg=int(model.sg), window=int(model.window), negative=int(model.negative), hs=int(model.hs),
         cbow_mean=int(model.cbow_mean), shared_negatives=int(bool(model.shared_negatives)), lookahead=int(lookahead),
+        shrink_windows=int(bool(getattr(model, "shrink_windows", True))),
     )
 
 
@@ -70,10 +95,12 @@ class NumbaEngine(Engine):
     def __init__(self, model: Any, bags: kernels.Bags | None = None, w_in: np.ndarray | None = None) -> None:
         self.model = model
         self.workers = int(model.workers)
-        self.tables = build_tables(model.vocab, bool(model.hs), model.sample, model.ns_exponent)
+        w_in = model.wv.vectors if w_in is None else w_in
+        lockf = lock_factors(model, len(w_in))
+        self.tables = build_tables(model.vocab, bool(model.hs), model.sample, model.ns_exponent, lockf)
         self.cfg = kernel_config(model)
         self.bags = bags
-        self.w = kernels.Weights(model.wv.vectors if w_in is None else w_in, model.syn1neg, model.syn1)
+        self.w = kernels.Weights(w_in, model.syn1neg, model.syn1)
         self.rng = ensure_rng_states(model, self.workers)
         self.skip_loss = None if model.compute_loss else True
 

@@ -19,7 +19,7 @@ import numpy as np
 from ..pool import ThreadMap
 from . import kernels
 from .engine import Engine
-from .numba_engine import build_tables, ensure_rng_states, kernel_config
+from .numba_engine import build_tables, ensure_rng_states, kernel_config, lock_factors
 from .state import RunState, Tally
 
 SOFTMAX_STEP = 100.0
@@ -35,7 +35,9 @@ class SoftmaxEngine(Engine):
 
     def __init__(self, model: Any) -> None:
         self.model = model
-        self.tables = build_tables(model.vocab, False, model.sample, model.ns_exponent)
+        self.tables = build_tables(
+            model.vocab, False, model.sample, model.ns_exponent, lock_factors(model, len(model.wv.vectors))
+        )
         self.cfg = kernel_config(model)
         self.rng = ensure_rng_states(model, 1)
         V, d = model.syn1_softmax.shape
@@ -88,7 +90,7 @@ class SoftmaxEngine(Engine):
                 np.dot(p, U, out=dh)  # (r, d)
                 np.dot(p.T, h, out=self.dU)  # (V, d)
                 U -= self.dU
-                kernels.scatter_hidden(w_in, self.in_off, self.inputs, r, dh)
+                kernels.scatter_hidden(w_in, self.in_off, self.inputs, r, dh, self.tables.lockf)
                 if not math.isfinite(loss):
                     break
         return Tally(loss=loss, examples=float(ctx_off[-1] if sg else n), trained_words=n)

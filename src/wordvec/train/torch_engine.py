@@ -48,7 +48,7 @@ import numpy as np
 from . import kernels
 from ..errors import ParameterError, TrainingError
 from .engine import Engine
-from .numba_engine import build_tables, ensure_rng_states, initial_loss, kernel_config
+from .numba_engine import build_tables, ensure_rng_states, initial_loss, kernel_config, lock_factors
 from .state import Tally
 
 try:
@@ -226,6 +226,11 @@ class TorchEngine(Engine):
         device = getattr(model, "device", None) if device is None else device
         self.device = check_device("cpu" if device is None else device)
         self.batch_size = int(getattr(model, "batch_size", DEFAULT_BATCH_SIZE) if batch_size is None else batch_size)
+        if lock_factors(model, len(model.wv.vectors)).size:
+            raise ParameterError(
+                "wv.vectors_lockf (locked or slowed vectors) is honoured by the CPU engines only: train with device=None",
+                "vectors_lockf",
+            )
         self.tables = build_tables(model.vocab, bool(model.hs), model.sample, model.ns_exponent)
         self.cfg = kernel_config(model)
         self.rng = ensure_rng_states(model, self.workers)

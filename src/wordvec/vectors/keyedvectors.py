@@ -13,6 +13,7 @@ object, so any number of threads may query one instance at the same time.
 """
 from __future__ import annotations
 
+import itertools
 import logging
 import os
 import threading
@@ -21,14 +22,17 @@ from typing import Any, Iterable, Sequence
 
 import numpy as np
 
-from ..errors import ParameterError, UnknownWordError, VectorFormatError
+from ..errors import EmptyInputError, ParameterError, UnknownWordError, VectorFormatError
 from ..validation import check_int
 
 logger = logging.getLogger(__name__)
 
-__all__ = ["KeyedVectors", "UnknownWordError"]
+__all__ = ["KeyedVectors", "UnknownWordError", "REAL", "pseudorandom_weak_vector"]
 
+#: gensim's name for the vectors' default dtype.
+REAL = np.float32
 _KEY_TYPES = (str, int, np.integer)
+_WEAK_PRNG = np.random.default_rng()
 _COSMUL_EPSILON = 1e-6
 _NORM_CHUNK_ROWS = 1 << 16
 
@@ -57,6 +61,22 @@ def _top_k(scores: np.ndarray, k: int) -> np.ndarray:
     return top_k(scores, k)
 
 
+def _unit_rows(rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(float64 L2 norms, float32 rows / norms) of a (k, d) block; zero rows stay zero."""
+    norms = np.sqrt(np.einsum("ij,ij->i", rows, rows, dtype=np.float64))
+    return norms, (rows / np.where(norms > 0, norms, 1)[:, None]).astype(np.float32)
+
+
+def pseudorandom_weak_vector(size: int, seed_string: str | None = None, hashfxn: Any = hash) -> np.ndarray:
+    """A (size,) float32 vector uniform in [-0.5 / size, 0.5 / size): small random initial weights
+    (gensim's helper of the same name, same values). With ``seed_string`` it is a function of
+    ``hashfxn(seed_string)`` (Python's ``hash`` of a str changes between runs unless
+    PYTHONHASHSEED is set); without, it draws from a module-wide generator."""
+    size = check_int("size", size, 1)
+    rng = np.random.Generator(np.random.SFC64(hashfxn(seed_string) & 0xFFFFFFFF)) if seed_string else _WEAK_PRNG
+    return (rng.random(size).astype(np.float32) - 0.5) / size
+
+
 class KeyedVectors:
     """A vocabulary (``index_to_key``, ``key_to_index``) and one vector per word (``vectors``).
 
@@ -81,6 +101,7 @@ class KeyedVectors:
         self._vectors = np.zeros((count, self.vector_size), dtype=dtype)
         self._norms: np.ndarray | None = None
         self._normed: np.ndarray | None = None
+        self.vectors_lockf = np.ones(1, dtype=np.float32)
 
     @classmethod
     def from_vectors(
@@ -163,12 +184,11 @@ class KeyedVectors:
     def _compute_norms(self) -> np.ndarray:
         """Fill ``_norms`` and ``_normed`` from ``_vectors``; the caller holds the lock."""
         vectors = self._vectors
-        norms = np.sqrt(np.einsum("ij,ij->i", vectors, vectors, dtype=np.float64))
-        safe = np.where(norms > 0, norms, 1)
+        norms = np.empty(len(vectors), dtype=np.float64)
         normed = np.empty(vectors.shape, dtype=np.float32)
         for start in range(0, len(vectors), _NORM_CHUNK_ROWS):  # float64 per chunk, not per matrix
             stop = start + _NORM_CHUNK_ROWS
-            normed[start:stop] = vectors[start:stop] / safe[start:stop, None]
+            norms[start:stop], normed[start:stop] = _unit_rows(vectors[start:stop])
         normed.setflags(write=False)
         norms = norms.astype(vectors.dtype)
         self._norms = norms
@@ -338,11 +358,12 @@ class KeyedVectors:
         self.add_vectors(keys, weights, replace=True)
 
     def sort_by_descending_frequency(self) -> None:
-        """Reorder words (and vectors, attributes) by decreasing ``count``, ties by index."""
+        """Reorder words (and vectors, attributes) by decreasing ``count``, ties by decreasing
+        index (gensim 4's order)."""
         if not len(self):
             return
         counts = np.asarray(self.expandos["count"], dtype=np.int64)
-        order = np.lexsort((np.arange(len(counts)), -counts))
+        order = np.lexsort((-np.arange(len(counts)), -counts))
         self.index_to_key = [self.index_to_key[i] for i in order]
         for attr in self.expandos:
             self.expandos[attr] = self.expandos[attr][order]
@@ -544,12 +565,123 @@ class KeyedVectors:
         return float(normed[self.get_index(w1)] @ normed[self.get_index(w2)])
 
     def n_similarity(self, ws1: Sequence[Any], ws2: Sequence[Any]) -> float:
-        """Cosine of the means of two word lists' raw vectors. Unknown words raise (gensim skips them)."""
+        """Cosine of the means of two word lists' raw vectors.
+
+        Unknown words are skipped, as gensim does (a list with no known word has a zero mean and
+        similarity 0.0; an info line names the skipped words). An empty list raises
+        :class:`~wordvec.errors.EmptyInputError` (also a ``ZeroDivisionError``, gensim's type).
+        For two single words the result equals :meth:`similarity` exactly.
+        """
         if not (len(ws1) and len(ws2)):
-            raise ParameterError("n_similarity needs two non-empty word lists")
-        mean1 = self.get_mean_vector(ws1, pre_normalize=False, ignore_missing=False)
-        mean2 = self.get_mean_vector(ws2, pre_normalize=False, ignore_missing=False)
-        return float(_unitvec(mean1) @ _unitvec(mean2))
+            raise EmptyInputError("n_similarity needs two non-empty word lists")
+        missing = [w for w in itertools.chain(ws1, ws2) if not isinstance(w, np.ndarray) and not self.has_index_for(w)]
+        if missing:
+            logger.info("n_similarity: skipping %d words not in the vocabulary: %s", len(missing), missing[:10])
+        means = np.stack([self.get_mean_vector(ws, pre_normalize=False) for ws in (ws1, ws2)])
+        unit = _unit_rows(means)[1]
+        return float(unit[0] @ unit[1])
+
+    def wmdistance(self, document1: Sequence[str], document2: Sequence[str], norm: bool = True) -> float:
+        """Word Mover's Distance between two token lists (Kusner et al., 2015).
+
+        Each document is the histogram of its known words (frequency / length); moving one unit
+        of mass from word i to word j costs the Euclidean distance of their vectors (unit vectors
+        if ``norm``). The result is the cheapest transport, solved exactly by
+        :func:`wordvec.vectors.transport.emd`. As gensim: unknown words are dropped (logged),
+        a document left empty gives ``inf``, two documents made of the same single word give
+        0.0. Unlike gensim, identical vectors everywhere give 0.0 (gensim returns ``inf``).
+        """
+        from scipy.spatial.distance import cdist
+
+        from .transport import emd
+
+        docs = []
+        for doc in (document1, document2):
+            if isinstance(doc, (str, bytes)):
+                raise ParameterError("wmdistance needs token lists, got a string (split it into words first)")
+            known = [w for w in doc if self.has_index_for(w)]
+            if len(known) < len(doc):
+                logger.info("wmdistance: dropped %d out-of-vocabulary tokens", len(doc) - len(known))
+            docs.append(known)
+        if not docs[0] or not docs[1]:
+            logger.warning("wmdistance: at least one of the documents has no word in the vocabulary")
+            return float("inf")
+        hists = []
+        for doc in docs:
+            words, counts = np.unique(np.array([self.get_index(w) for w in doc]), return_counts=True)
+            hists.append((words, counts / len(doc)))
+        (w1, a), (w2, b) = hists
+        if len(w1) == len(w2) == 1 and w1[0] == w2[0]:
+            return 0.0
+        source = self.get_normed_vectors() if norm else self._vectors
+        cost = cdist(np.asarray(source[w1], dtype=np.float64), np.asarray(source[w2], dtype=np.float64))
+        return emd(a, b, cost)
+
+    def relative_cosine_similarity(self, wa: Any, wb: Any, topn: int = 10) -> float:
+        """``similarity(wa, wb) / sum of the cosines of wa's topn nearest words`` (Leeuwenberg et
+        al., 2016, eq. 1); above 1 / topn, wb is closer to wa than an average top-n neighbour."""
+        sims = self.similar_by_word(wa, topn)
+        if not sims:
+            raise ParameterError("cannot compute a relative cosine similarity without any similar words (topn >= 1)")
+        return self.similarity(wa, wb) / sum(sim for _, sim in sims)
+
+    def vectors_for_all(self, keys: Iterable[Any], allow_inference: bool = True, copy_vecattrs: bool = False) -> KeyedVectors:
+        """A new :class:`KeyedVectors` with the known ``keys`` (each once, in the order given) and
+        copies of their vectors (same dtype); with ``copy_vecattrs`` their per-word attributes
+        (``count``, ...) too, else made-up counts ``n - index`` as gensim. Unknown keys are skipped (``allow_inference`` has no effect: plain
+        word2vec vectors cannot be inferred for unknown words)."""
+        rows, seen = [], set()
+        for key in keys:
+            if key not in seen:
+                seen.add(key)
+                i = self.key_to_index.get(key, -1)
+                if i >= 0:
+                    rows.append(i)
+        rows = np.asarray(rows, dtype=np.intp)
+        made_up = np.arange(len(rows), 0, -1, dtype=np.int64)  # as load_word2vec_format (and gensim)
+        kv = type(self)._from_parts([self.index_to_key[i] for i in rows], self._vectors[rows], made_up)
+        if copy_vecattrs:
+            for attr, values in self.expandos.items():
+                kv.expandos[attr] = np.asarray(values)[rows]
+        return kv
+
+    def intersect_word2vec_format(
+        self,
+        fname: Any,
+        lockf: float = 0.0,
+        binary: bool = False,
+        encoding: str = "utf8",
+        unicode_errors: str = "strict",
+    ) -> int:
+        """Copy in the vectors of a C word2vec file for the words already in the vocabulary
+        (others are ignored; no word is added) and set their ``vectors_lockf`` entries to ``lockf``.
+
+        ``vectors_lockf`` scales each word's learning rate in later training (0.0: the vector
+        stays as loaded, 1.0: trains normally); a length-1 ``vectors_lockf`` is first expanded
+        to one entry per word. Returns the number of words merged (gensim returns None).
+        """
+        from ..formats import word2vec as io
+
+        keys, vectors = io.read_word2vec(fname, binary=binary, unicode_errors=unicode_errors, encoding=encoding)
+        if vectors.shape[1] != self.vector_size:
+            raise ParameterError(
+                f"incompatible vector size {vectors.shape[1]} in file {os.fspath(fname)} (these vectors have {self.vector_size})"
+            )
+        lockf_all = np.asarray(self.vectors_lockf, dtype=np.float32).ravel()
+        if len(lockf_all) != len(self):
+            lockf_all = np.full(len(self), lockf_all[0] if len(lockf_all) else 1.0, dtype=np.float32)
+        mine, theirs = [], []
+        for j, key in enumerate(keys):
+            i = self.key_to_index.get(key, -1)
+            if i >= 0:
+                mine.append(i)
+                theirs.append(j)
+        self._vectors[mine] = vectors[theirs]
+        lockf_all[mine] = lockf
+        self.vectors_lockf = lockf_all
+        self.reset_norms()
+        logger.info("merged %d vectors into a %s matrix from %s", len(mine), self._vectors.shape, os.fspath(fname))
+        return len(mine)
 
     def rank_by_centrality(self, words: Sequence[str], use_norm: bool = True) -> list[tuple[float, str]]:
         """``(cosine to the centroid, word)`` for the known ``words``, most central first."""
@@ -631,18 +763,27 @@ class KeyedVectors:
         fname: Any,
         fvocab: Any = None,
         binary: bool = False,
+        total_vec: int | None = None,
         write_header: bool = True,
+        prefix: str = "",
+        append: bool = False,
         sort_attr: str = "count",
         force: bool | None = None,
     ) -> None:
-        """Write the C word2vec text or binary format (see :func:`wordvec.io.write_word2vec`).
+        """Write the C word2vec text or binary format (see :func:`wordvec.formats.word2vec.write_word2vec`);
+        the arguments are gensim's, in gensim's order.
 
         Words are written by decreasing ``sort_attr`` when that attribute is stored (stable, as
-        gensim), else in index order. ``fvocab`` also writes ``word count`` lines (C ``-save-vocab``).
+        gensim), else in index order, each preceded by ``prefix``. ``fvocab`` also writes
+        ``word count`` lines (C ``-save-vocab``). ``total_vec`` puts a larger count in the header
+        and ``append=True`` adds to an existing file, to write one file in parts (gensim's
+        Doc2Vec layout): the file is complete once the parts hold ``total_vec`` vectors.
         ``force`` replaces read-only files (see :mod:`wordvec.formats.outputs`).
         """
         from ..formats import word2vec as io
 
+        if not isinstance(prefix, str):
+            raise ParameterError(f"prefix must be a string, got {prefix!r}", "prefix")
         if sort_attr in self.expandos:
             values = np.asarray(self.expandos[sort_attr])
             order = np.argsort(-values, kind="stable")
@@ -650,13 +791,14 @@ class KeyedVectors:
             if fvocab is not None:
                 raise ParameterError(f"cannot write a vocabulary file: no {sort_attr!r} attribute is stored")
             order = np.arange(len(self))
-        keys = [self.index_to_key[i] for i in order]
+        keys = [prefix + self.index_to_key[i] for i in order]
         vectors = self._vectors if np.array_equal(order, np.arange(len(order))) else self._vectors[order]
         if fvocab is not None:
             from ..formats.outputs import check_outputs
 
             check_outputs({"vectors file": fname, "vocabulary file": fvocab}, force=force)
-        io.write_word2vec(fname, keys, vectors, binary=binary, write_header=write_header, force=force)
+        io.write_word2vec(fname, keys, vectors, binary=binary, write_header=write_header, header_count=total_vec,
+                          append=append, force=force)
         if fvocab is not None:
             io.write_vocab(fvocab, keys, np.asarray(self.expandos[sort_attr])[order], force=force)
 
@@ -714,8 +856,31 @@ class KeyedVectors:
 
     @classmethod
     def load(cls, fname: Any, mmap: str | None = None) -> KeyedVectors:
-        """Load a file written by :meth:`save`; ``mmap='r'`` memory-maps the matrix read-only."""
+        """Load a file written by :meth:`save`, or by gensim 4's ``KeyedVectors.save`` /
+        ``Word2Vec.save`` (the model's ``wv``); ``mmap='r'`` memory-maps the matrix read-only.
+
+        gensim's files are pickles: they are read by :func:`wordvec.formats.gensim_pickle.read_gensim`,
+        which runs no code from the file, and keep gensim's vectors, word order and per-word
+        attributes (``count``, ``sample_int``, ...) and ``vectors_lockf``.
+        """
+        from ..formats import gensim_pickle
         from ..formats import word2vec as io
 
+        if gensim_pickle.is_pickle_file(fname):
+            return cls.from_gensim(gensim_pickle.read_gensim(fname, mmap=mmap))
         keys, vectors, counts = io.load_native(fname, mmap=mmap)
         return cls._from_parts(keys, vectors, counts)
+
+    @classmethod
+    def from_gensim(cls, model: Any) -> KeyedVectors:
+        """Word vectors of a :class:`wordvec.formats.gensim_pickle.GensimModel` (as read from a
+        gensim file): same keys in the same order, same vectors (dtype kept), every numeric
+        per-word attribute, and ``vectors_lockf`` when it is not the all-ones default."""
+        kv = cls._from_parts(model.keys, model.vectors, None)
+        for attr, values in model.expandos.items():
+            if values.dtype.kind != "O":  # gensim's hierarchical-softmax paths are rebuilt by training
+                kv.expandos[attr] = np.asarray(values)
+        lockf = model.vectors_lockf
+        if lockf is not None and not (lockf == 1).all():
+            kv.vectors_lockf = np.asarray(lockf, dtype=np.float32)
+        return kv

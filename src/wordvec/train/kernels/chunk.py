@@ -83,7 +83,7 @@ def train_chunk(ids, offsets, weights, tables, cfg, alpha0, alpha1, rng, stats, 
         trained += n
         if ahead:
             for pos in range(n):
-                lo, hi, state = window(pos, n, radius, state)
+                lo, hi, state = window(pos, n, radius, state, cfg.shrink_windows)
                 win_lo[pos] = lo
                 win_hi[pos] = hi
                 if early and hi - lo > 1:
@@ -101,7 +101,7 @@ def train_chunk(ids, offsets, weights, tables, cfg, alpha0, alpha1, rng, stats, 
                         for j in range(n_noise[nxt]):
                             prefetch_row(w_ns[noise[nxt, j]])
             else:
-                lo, hi, state = window(pos, n, radius, state)
+                lo, hi, state = window(pos, n, radius, state, cfg.shrink_windows)
             b = 0
             for c in range(lo, hi):
                 if c != pos:
@@ -133,10 +133,10 @@ def train_chunk(ids, offsets, weights, tables, cfg, alpha0, alpha1, rng, stats, 
             examples += n_in
             if sg:
                 for i in range(b):
-                    scatter_word(w_in, bags, ctx[i], dX[i], d)
+                    scatter_word(w_in, bags, ctx[i], dX[i], d, tables.lockf)
             else:
                 for i in range(b):
-                    scatter_word(w_in, bags, ctx[i], dX[0], d)
+                    scatter_word(w_in, bags, ctx[i], dX[0], d, tables.lockf)
     rng[0] = state
     stats[LOSS] += loss
     stats[EXAMPLES] += examples

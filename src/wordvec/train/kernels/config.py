@@ -31,6 +31,7 @@ class KernelConfig(NamedTuple):
     cbow_mean: int  # 1: CBOW averages its inputs, 0: sums them
     shared_negatives: int  # 1: skip-gram draws K noise words per window, 0: per (context, center) pair
     lookahead: int  # windows ahead whose rows are prefetched (0: none)
+    shrink_windows: int = 1  # 1: radius drawn uniformly in [1, window] per position; 0: always window
 
 
 class Tables(NamedTuple):
@@ -44,6 +45,7 @@ class Tables(NamedTuple):
     code_lengths: np.ndarray  # int32 (V,)
     sigmoid: np.ndarray  # float32 (TABLE_N + 2,)
     log_sigmoid: np.ndarray  # float32 (TABLE_N + 2,)
+    lockf: np.ndarray = np.zeros(0, dtype=np.float32)  # float32 (R,) factor on each input row's updates, or (0,): all 1
 
 
 class Weights(NamedTuple):

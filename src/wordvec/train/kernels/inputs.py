@@ -82,11 +82,19 @@ def gather_words(w_in, bags, words, n, x, mean, d):
 
 
 @numba.njit(inline="always")
-def scatter_word(w_in, bags, word, dx, d):
-    """Add dx to every row of ``word``'s bag."""
+def scatter_word(w_in, bags, word, dx, d, lockf):
+    """Add dx to every row of ``word``'s bag, times the row's lock factor ``lockf[row]`` when
+    ``lockf`` is not empty (0: the row never changes)."""
     if bags is None:
-        axpy(np.float32(1.0), dx, w_in[word], d)
+        if lockf.shape[0] == 0:
+            axpy(np.float32(1.0), dx, w_in[word], d)
+        elif lockf[word] != 0:
+            axpy(lockf[word], dx, w_in[word], d)
         return
     a, b = bag_bounds(bags, word)
     for j in range(a, b):
-        axpy(np.float32(1.0), dx, w_in[bag_row(bags, j)], d)
+        row = bag_row(bags, j)
+        if lockf.shape[0] == 0:
+            axpy(np.float32(1.0), dx, w_in[row], d)
+        elif lockf[row] != 0:
+            axpy(lockf[row], dx, w_in[row], d)

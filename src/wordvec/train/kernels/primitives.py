@@ -135,9 +135,12 @@ def subsample(ids, start, stop, keep, out, state):
 
 
 @numba.njit(inline="always")
-def window(pos, n, radius, state):
-    """Dynamic window around pos in a sentence of n words: (lo, hi, state), effective radius
-    radius - b with b uniform in [0, radius)."""
+def window(pos, n, radius, state, shrink=1):
+    """Window around pos in a sentence of n words: (lo, hi, state). Dynamic (``shrink``):
+    effective radius radius - b with b uniform in [0, radius); else the full radius (gensim's
+    ``shrink_windows=False``, no random number drawn)."""
+    if not shrink:
+        return max(0, pos - radius), min(n, pos + radius + 1), state
     state, r = rand(state)
     reduced = radius - below(r, radius)
     return max(0, pos - reduced), min(n, pos + reduced + 1), state

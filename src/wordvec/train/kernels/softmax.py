@@ -31,7 +31,7 @@ def softmax_examples(ids, offsets, tables, cfg, rng):
     for s in range(offsets.shape[0] - 1):
         n, state = subsample(ids, offsets[s], offsets[s + 1], tables.keep, sent, state)
         for pos in range(n):
-            lo, hi, state = window(pos, n, radius, state)
+            lo, hi, state = window(pos, n, radius, state, cfg.shrink_windows)
             if hi - lo <= 1:
                 continue
             for c in range(lo, hi):
@@ -139,10 +139,15 @@ def softmax_gradient(P, row_max, tg_off, targets, r0, r1, alpha):
 
 
 @numba.njit(nogil=True, fastmath=FASTMATH, cache=True)
-def scatter_hidden(w_in, in_off, inputs, n_rows, dH):
-    """W_in[w] -= dH[i] for every input w of row i < n_rows (word2vec.c's CBOW convention:
-    each context row gets the whole dh, also for the mean)."""
+def scatter_hidden(w_in, in_off, inputs, n_rows, dH, lockf):
+    """W_in[w] -= lockf[w] dH[i] for every input w of row i < n_rows (word2vec.c's CBOW
+    convention: each context row gets the whole dh, also for the mean); an empty ``lockf``
+    means factors of 1."""
     d = w_in.shape[1]
     for i in range(n_rows):
         for j in range(in_off[i], in_off[i + 1]):
-            axpy(np.float32(-1.0), dH[i], w_in[inputs[j]], d)
+            w = inputs[j]
+            if lockf.shape[0] == 0:
+                axpy(np.float32(-1.0), dH[i], w_in[w], d)
+            elif lockf[w] != 0:
+                axpy(-lockf[w], dH[i], w_in[w], d)

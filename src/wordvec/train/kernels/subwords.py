@@ -115,7 +115,7 @@ def train_chunk_center_bags(ids, offsets, weights, tables, cfg, alpha0, alpha1, 
                                           state, noise, n_noise, skip_loss)
                     loss += lo_
                     examples += 1
-                    scatter_word(w_in, bags, word, dX[0], d)
+                    scatter_word(w_in, bags, word, dX[0], d, tables.lockf)
             else:
                 gather_word(w_in, bags, word, X[0], d)
                 for k in range(d):
@@ -127,7 +127,7 @@ def train_chunk_center_bags(ids, offsets, weights, tables, cfg, alpha0, alpha1, 
                                           state, noise, n_noise, skip_loss)
                     loss += lo_
                     examples += 1
-                scatter_word(w_in, bags, word, dX[0], d)
+                scatter_word(w_in, bags, word, dX[0], d, tables.lockf)
     rng[0] = state
     stats[LOSS] += loss
     stats[EXAMPLES] += examples

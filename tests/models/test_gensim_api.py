@@ -1,0 +1,159 @@
+"""Word2Vec's gensim API beyond training: vocabulary options, corpus statistics, the loss
+contract, and gensim's extra methods, checked against gensim where it defines the answer."""
+from __future__ import annotations
+
+import logging
+
+import numpy as np
+import pytest
+from gensim.models import Word2Vec as GensimWord2Vec
+from gensim.test.utils import common_texts
+
+from wordvec import RULE_DEFAULT, RULE_DISCARD, RULE_KEEP
+from wordvec.errors import EmptyVocabularyError, UnsupportedModelError
+from wordvec.models.word2vec import LineSentence, PathLineSentences, Text8Corpus, Word2Vec
+
+CORPUS = common_texts * 20
+FAST = dict(vector_size=8, workers=1, seed=3, epochs=2, sample=0)
+
+
+def test_corpus_statistics_and_vocabulary_match_gensim():
+    ours = Word2Vec(min_count=2, **FAST).build_vocab(CORPUS)
+    theirs = GensimWord2Vec(min_count=2, vector_size=8, workers=1)
+    theirs.build_vocab(CORPUS)
+    assert (ours.corpus_count, ours.corpus_total_words) == (theirs.corpus_count, theirs.corpus_total_words) == (180, 580)
+    assert ours.wv.index_to_key == theirs.wv.index_to_key  # ties ordered as gensim orders them
+    for w in ours.wv.index_to_key:
+        assert ours.wv.get_vecattr(w, "count") == theirs.wv.get_vecattr(w, "count")
+    update = [["new", "words", "here"], ["new", "graph"]]
+    ours.build_vocab(update, update=True)
+    assert (ours.corpus_count, ours.corpus_total_words) == (2, 5)  # the latest scan, as gensim
+    assert "new" in ours.wv
+
+
+def test_min_count_zero_trim_rule_sorted_vocab_null_word():
+    assert len(Word2Vec(min_count=0, **FAST).build_vocab([["a", "b"], ["a"]]).wv) == 2
+
+    def rule(word, count, min_count):
+        return {"human": RULE_DISCARD, "rare": RULE_KEEP}.get(word, RULE_DEFAULT)
+
+    corpus = CORPUS + [["rare"]]
+    ours = Word2Vec(min_count=25, **FAST).build_vocab(corpus, trim_rule=rule)
+    theirs = GensimWord2Vec(min_count=25, vector_size=8)
+    theirs.build_vocab(corpus, trim_rule=rule)
+    assert Word2Vec(corpus, min_count=25, trim_rule=rule, **FAST).wv.index_to_key == theirs.wv.index_to_key
+    assert ours.wv.index_to_key == theirs.wv.index_to_key and "rare" in ours.wv and "human" not in ours.wv
+    unsorted = Word2Vec(min_count=1, sorted_vocab=0, **FAST).build_vocab(CORPUS)
+    assert unsorted.wv.index_to_key[:3] == ["human", "interface", "computer"]  # first appearance
+    nulled = Word2Vec(min_count=1, null_word=1, **FAST).build_vocab(CORPUS)
+    assert nulled.wv.index_to_key[-1] == "\0" and nulled.wv.get_vecattr("\0", "count") == 1
+    with pytest.raises(RuntimeError):  # EmptyVocabularyError is also gensim's RuntimeError
+        Word2Vec([], **FAST)
+    with pytest.raises(EmptyVocabularyError, match="min_count=1000"):
+        Word2Vec(CORPUS, min_count=1000, **FAST)
+
+
+def test_build_vocab_from_freq_keep_raw_vocab_and_scan_prepare():
+    freq = {"a": 10, "b": 3, "c": 1}
+    model = Word2Vec(min_count=2, **FAST).build_vocab_from_freq(freq, corpus_count=4, keep_raw_vocab=True)
+    assert model.wv.index_to_key == ["a", "b"] and model.corpus_count == 4 and model.raw_vocab == freq
+    assert Word2Vec(min_count=1, **FAST).build_vocab(CORPUS).raw_vocab == {}
+    model = Word2Vec(min_count=2, max_final_vocab=4, **FAST)
+    assert model.scan_vocab(common_texts) == (29, 9)
+    report = model.prepare_vocab()
+    assert (report["drop_unique"], report["retain_total"], report["num_retained_words"]) == (8, 13, 4)
+    assert model.effective_min_count == 3
+
+
+def test_training_loss_follows_gensims_contract():
+    class EpochLosses:
+        def __init__(self):
+            self.previous, self.per_epoch = 0.0, []
+
+        def on_epoch_end(self, model):
+            total = model.get_latest_training_loss()
+            self.per_epoch.append(total - self.previous)
+            self.previous = total
+
+    cb = EpochLosses()
+    model = Word2Vec(min_count=1, sg=1, callbacks=[cb], **{**FAST, "epochs": 3}).build_vocab(CORPUS)
+    model.train(CORPUS, total_examples=model.corpus_count, epochs=model.epochs)
+    assert len(cb.per_epoch) == 3 and all(x > 0 for x in cb.per_epoch)
+    assert model.get_latest_training_loss() == pytest.approx(sum(cb.per_epoch))
+    model.train(CORPUS, total_examples=model.corpus_count, epochs=1, callbacks=[])
+    assert model.get_latest_training_loss() < sum(cb.per_epoch)  # reset at each train() call
+
+
+def test_shrink_windows_false_uses_full_windows():
+    sentence = [["a", "b", "c", "d", "e", "f", "g"]]
+    full = Word2Vec(min_count=1, sg=1, window=3, shrink_windows=False, **{**FAST, "epochs": 1}).build_vocab(sentence)
+    full.train(sentence)
+    # 7 words, radius 3: each position pairs with every word within 3 -> 2*(3+5+6) + 6 = 34 pairs... counted:
+    expected = sum(min(i, 3) + min(6 - i, 3) for i in range(7))
+    assert full.running_training_loss / full.loss_history[-1] == pytest.approx(expected)
+    dyn = Word2Vec(min_count=1, sg=1, window=3, **{**FAST, "epochs": 1}).build_vocab(sentence)
+    dyn.train(sentence)
+    assert dyn.running_training_loss / dyn.loss_history[-1] < expected
+
+
+def test_gensim_methods():
+    ns = Word2Vec(CORPUS, min_count=1, negative=5, **FAST)
+    assert [w for w, _ in ns.predict_output_word(["system", "human"], topn=3)] and len(
+        ns.predict_output_word(["system", "human"], topn=3)) == 3
+    assert ns.predict_output_word(["nothing", "known"]) is None
+    with pytest.raises(RuntimeError):
+        ns.score(CORPUS[:2])
+    hs = Word2Vec(CORPUS, min_count=1, hs=1, negative=0, **FAST)
+    scores = hs.score(CORPUS[:3], total_sentences=5)
+    assert scores.shape == (5,) and (scores[:3] < 0).all() and (scores[3:] == 0).all()
+    with pytest.raises(UnsupportedModelError):
+        hs.predict_output_word(["system"])
+    fresh = Word2Vec(min_count=1, **FAST)
+    fresh.reset_from(ns)
+    assert fresh.wv.index_to_key == ns.wv.index_to_key and fresh.corpus_count == ns.corpus_count
+    assert not np.array_equal(fresh.wv.vectors, ns.wv.vectors) or fresh.seed == ns.seed
+    report = ns.estimate_memory()
+    assert report["vectors"] == len(ns.wv) * 8 * 4 == report["syn1neg"] and report["total"] == sum(
+        v for k, v in report.items() if k != "total")
+
+
+def test_options_saved_and_warnings(tmp_path, caplog):
+    model = Word2Vec(CORPUS, min_count=1, hs=1, negative=2, comment="run 7", batch_words=500, shrink_windows=False,
+                     **FAST)
+    assert "Both hierarchical softmax and negative sampling are activated." in caplog.text
+    model.save(tmp_path / "m.npz", sep_limit=0)  # gensim's storage options are accepted
+    again = Word2Vec.load(tmp_path / "m.npz")
+    assert (again.comment, again.batch_words, again.shrink_windows) == ("run 7", 500, False)
+    assert (again.corpus_count, again.corpus_total_words) == (model.corpus_count, model.corpus_total_words)
+    caplog.clear()
+    with caplog.at_level(logging.WARNING):
+        again.train(CORPUS, start_alpha=0.02)
+    assert "Effective 'alpha' higher than previous training cycles" in caplog.text
+
+
+def test_readers_importable_from_the_model_module(tmp_path):
+    path = tmp_path / "c.txt"
+    path.write_text("a b c\nd e\n", encoding="utf8")
+    assert list(LineSentence(path)) == [["a", "b", "c"], ["d", "e"]]
+    assert list(PathLineSentences(tmp_path)) == [["a", "b", "c"], ["d", "e"]]
+    assert list(Text8Corpus(path)) == [["a", "b", "c", "d", "e"]]
+    model = Word2Vec(LineSentence(path), min_count=1, **FAST)
+    assert len(model.wv) == 5
+
+
+def test_corpus_file_may_be_a_directory_or_several_files(tmp_path):
+    import gzip
+
+    texts = [" ".join(s) for s in CORPUS]
+    (tmp_path / "one.txt").write_text("\n".join(texts) + "\n", encoding="utf8")
+    parts = tmp_path / "parts"
+    parts.mkdir()
+    (parts / "a.txt").write_text("\n".join(texts[:70]), encoding="utf8")  # no final newline: lines stay apart
+    (parts / "b.txt.gz").write_bytes(gzip.compress(("\n".join(texts[70:]) + "\n").encode("utf8")))
+    single = Word2Vec(corpus_file=tmp_path / "one.txt", min_count=1, **FAST)
+    for corpus_file in (parts, [parts / "a.txt", parts / "b.txt.gz"]):
+        several = Word2Vec(corpus_file=corpus_file, min_count=1, **FAST)
+        assert several.wv.index_to_key == single.wv.index_to_key
+        np.testing.assert_array_equal(several.wv.expandos["count"], single.wv.expandos["count"])
+        assert several.corpus_count == single.corpus_count
+        np.testing.assert_allclose(several.wv.vectors, single.wv.vectors, rtol=1e-5, atol=1e-6)
