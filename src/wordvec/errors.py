@@ -63,3 +63,7 @@ class TrainingInterrupted(KeyboardInterrupt):
         self.signum = signum
         where = f"; checkpoint written to {self.checkpoint}" if checkpoint is not None else ""
         super().__init__(f"training interrupted in epoch {epoch + 1} of {epochs}{where}")
+
+
+class CooccurrenceFormatError(WordvecError, ValueError):
+    """A co-occurrence file is malformed; the message names the file and the record at fault."""
