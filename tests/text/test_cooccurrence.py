@@ -18,6 +18,7 @@ from wordvec.text.cooccurrence import (
     parse_memory,
     sentence_ids,
     text_ids,
+    with_context,
 )
 from wordvec.text.vocab import Vocabulary
 
@@ -105,8 +106,8 @@ def test_spill_and_merge_equals_in_memory(tmp_path, symmetric):
     vocab = vocab_of(lines, 1)
     whole = count_cooccurrences(sentence_ids(lines, vocab), len(vocab), 6, symmetric, True)
     small = CooccurrenceCounter(len(vocab), 6, symmetric, True, memory_bytes=parse_memory("8kB"), tmp_dir=tmp_path)
-    for ids, offsets, continues in sentence_ids(lines, vocab):
-        small.add(ids, offsets, continues)
+    for ids, offsets, start in with_context(sentence_ids(lines, vocab), 6):
+        small.add(ids, offsets, start)
     spilled = small.finish()
     assert small.runs_written >= 5
     assert list(tmp_path.iterdir()) == []  # runs removed
@@ -120,7 +121,7 @@ def test_sink_streams_the_merged_entries(tmp_path):
     vocab = vocab_of(lines, 1)
     whole = count_cooccurrences(sentence_ids(lines, vocab), len(vocab), 4, True, False)
     counter = CooccurrenceCounter(len(vocab), 4, True, False, memory_bytes=8192, tmp_dir=tmp_path)
-    for chunk in sentence_ids(lines, vocab):
+    for chunk in with_context(sentence_ids(lines, vocab), 4):
         counter.add(*chunk)
     pieces = []
     assert counter.finish(lambda r, c, v: pieces.append((r.copy(), c.copy(), v.copy()))) is None
@@ -139,8 +140,21 @@ def test_text_file_matches_lines_and_lines_may_span_blocks(tmp_path):
     ref = python_count(edited, vocab, 4, True, True)
     for block_bytes in (1 << 18, 64):
         blocks = TextBlocks(path, block_bytes=block_bytes)
-        co = count_cooccurrences(text_ids(blocks, vocab), len(vocab), 4, True, True, read_ahead=block_bytes > 64)
-        assert_same(co, ref)
+        for workers in (1, 2):
+            co = count_cooccurrences(text_ids(blocks, vocab), len(vocab), 4, True, True, workers=workers)
+            assert_same(co, ref)
+
+
+@pytest.mark.parametrize("memory", [4.0, "16kB"])
+def test_threads_count_the_same(memory):
+    lines = random_corpus(11, n_lines=600, n_words=80)
+    vocab = vocab_of(lines, 1)
+    one = count_cooccurrences(sentence_ids(lines, vocab), len(vocab), 5, True, True)
+    for workers in (2, 3):
+        chunks = sentence_ids(lines, vocab, chunk_words=300)
+        many = count_cooccurrences(chunks, len(vocab), 5, True, True, memory=memory, workers=workers)
+        assert np.array_equal(many.rows, one.rows) and np.array_equal(many.cols, one.cols)
+        assert np.array_equal(many.values, one.values)
 
 
 def test_from_entries_sorts_and_sums():
@@ -165,7 +179,7 @@ def test_memory_budget_bounds_the_table():
     lines = random_corpus(9, n_lines=2000, n_words=1000)
     vocab = vocab_of(lines, 1)
     counter = CooccurrenceCounter(len(vocab), 10, True, True, memory_bytes=1 << 20)
-    for chunk in sentence_ids(lines, vocab):
+    for chunk in with_context(sentence_ids(lines, vocab), 10):
         counter.add(*chunk)
         assert counter.table.nbytes * 28 / 16 <= 1 << 20
     counter.close()

@@ -31,12 +31,13 @@ import tempfile
 import threading
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Iterable, Iterator
+from typing import Callable, Iterable, Iterator, Sequence
 
 import numba
 import numpy as np
 
 from ..errors import ParameterError
+from ..pool import WorkerPool
 from .corpus import TextBlocks, encode_text, sentence_chunks
 from .vocab import Vocabulary
 
@@ -177,9 +178,12 @@ def text_ids(blocks: TextBlocks, vocab: Vocabulary) -> Iterator[tuple[np.ndarray
         yield ids, offsets, continues
 
 
-def sentence_ids(sentences: Iterable[list[str]], vocab: Vocabulary) -> Iterator[tuple[np.ndarray, np.ndarray, bool]]:
-    """(ids, offsets, False) per chunk of an iterable of token lists, each list a line."""
-    for ids, offsets, _, _ in sentence_chunks(sentences, vocab.key_to_index, int(_NO_LIMIT)):
+def sentence_ids(
+    sentences: Iterable[list[str]], vocab: Vocabulary, chunk_words: int = 50_000
+) -> Iterator[tuple[np.ndarray, np.ndarray, bool]]:
+    """(ids, offsets, False) per chunk of about ``chunk_words`` tokens of an iterable of token
+    lists, each list a line."""
+    for ids, offsets, _, _ in sentence_chunks(sentences, vocab.key_to_index, int(_NO_LIMIT), chunk_words):
         yield ids, offsets, False
 
 
@@ -223,8 +227,8 @@ def _read_ahead(items: Iterable, depth: int = 4) -> Iterator:
 class CooccurrenceCounter:
     """Accumulates co-occurrences chunk by chunk within ``memory_bytes``; see the module doc.
 
-    ``add(ids, offsets, continues)`` counts the lines of one chunk; :meth:`finish` merges what
-    was counted and spilled and returns the :class:`Cooccurrence` (or writes it to a file).
+    ``add(ids, offsets, start)`` counts the lines of one chunk (see :func:`with_context`);
+    :meth:`finish` merges what was counted and spilled and returns the :class:`Cooccurrence` (or writes it to a file).
     Temporary runs live in a private folder under ``tmp_dir`` removed by :meth:`close`."""
 
     def __init__(
@@ -251,27 +255,14 @@ class CooccurrenceCounter:
         self.tmp: Path | None = None
         self.runs: list[Path] = []
         self.runs_written = 0
-        self.carry = np.zeros(0, dtype=np.int32)
-        self.tokens = 0
 
     # counting -----------------------------------------------------------------------------
-    def add(self, ids: np.ndarray, offsets: np.ndarray, continues: bool = False) -> None:
-        """Count the lines ids[offsets[k]:offsets[k+1]] of one chunk; ``continues``: its first
-        line goes on the last line of the previous chunk (whose last window ids are context)."""
+    def add(self, ids: np.ndarray, offsets: np.ndarray, start: int = 0) -> None:
+        """Count the lines ids[offsets[k]:offsets[k+1]] of one chunk, the targets from position
+        ``start`` on (the ids before it are the context carried from the previous chunk)."""
         ids = np.asarray(ids, dtype=np.int32)
         offsets = np.asarray(offsets, dtype=np.int64)
-        if offsets.shape[0] < 2:
-            if not continues:
-                self.carry = self.carry[:0]
-            return
-        self.tokens += int(ids.shape[0])
-        start = 0
-        if continues and self.carry.shape[0]:
-            start = self.carry.shape[0]
-            ids = np.concatenate([self.carry, ids])
-            offsets = offsets + start
-            offsets[0] = 0
-        s, p = 0, start
+        s, p = 0, int(start)
         n_lines = offsets.shape[0] - 1
         while True:
             limit = int(_MAX_LOAD * self.table.shape[0])
@@ -283,8 +274,6 @@ class CooccurrenceCounter:
             if s >= n_lines:
                 break
             self._make_room()
-        last = ids[offsets[-2] : offsets[-1]]
-        self.carry = last[-self.window :].copy()
 
     def _make_room(self) -> None:
         """Double the table while the budget allows, else spill it as a sorted run."""
@@ -314,25 +303,40 @@ class CooccurrenceCounter:
         self.used = 0
 
     # result -------------------------------------------------------------------------------
-    def finish(self, sink: Callable[[np.ndarray, np.ndarray, np.ndarray], None] | None = None) -> Cooccurrence | None:
-        """Merge everything counted. Without ``sink`` returns the :class:`Cooccurrence`; with it,
-        calls ``sink(rows int32, cols int32, values float64)`` on consecutive pieces of the
-        entries :class:`Cooccurrence` would hold (sorted, the upper triangle if symmetric) and
-        returns None: a matrix larger than memory can go straight to a file."""
+    def finish(
+        self,
+        sink: Callable[[np.ndarray, np.ndarray, np.ndarray], None] | None = None,
+        others: Sequence["CooccurrenceCounter"] = (),
+    ) -> Cooccurrence | None:
+        """Merge everything counted (here and by ``others``, counters of the same settings fed
+        other chunks). Without ``sink`` returns the :class:`Cooccurrence`; with it, calls
+        ``sink(rows int32, cols int32, values float64)`` on consecutive pieces of the entries
+        :class:`Cooccurrence` would hold (sorted, the upper triangle if symmetric) and returns
+        None: a matrix larger than memory can go straight to a file."""
+        counters = [self, *others]
         try:
-            if not self.runs:
-                n = self._sort_table()
-                out = sink or _Entries(n)
-                for a in range(0, n, _CHUNK):
-                    b = min(n, a + _CHUNK)
-                    self._emit(out, self.table[a:b, 0], self.table[a:b, 1])
+            spilled = any(c.runs for c in counters)
+            sources: list = []
+            for c in counters:
+                if spilled:
+                    if c.used:
+                        c._spill()
+                    c.table = np.zeros((0, 2), dtype=np.int64)
+                    sources += c.runs
+                else:
+                    sources.append(c.table[: c._sort_table()])
+            size = sum(p.stat().st_size // 16 if isinstance(p, Path) else p.shape[0] for p in sources)
+            out = sink or _Entries(size)
+            if len(sources) == 1 and not spilled:
+                table = sources[0]
+                for a in range(0, table.shape[0], _CHUNK):
+                    b = min(table.shape[0], a + _CHUNK)
+                    self._emit(out, table[a:b, 0], table[a:b, 1])
             else:
-                if self.used:
-                    self._spill()
-                out = sink or _Entries(sum(p.stat().st_size // 16 for p in self.runs))
-                self.table = np.zeros((0, 2), dtype=np.int64)
-                self._merge(lambda k, v: self._emit(out, k, v))
-            self.table = np.zeros((0, 2), dtype=np.int64)
+                _merge(sources, lambda k, v: self._emit(out, k, v), self.memory_bytes * len(counters))
+            del sources
+            for c in counters:
+                c.table = np.zeros((0, 2), dtype=np.int64)
             if sink is not None:
                 return None
             rows, cols, values = out.arrays()
@@ -346,48 +350,11 @@ class CooccurrenceCounter:
                 distance_weighting=self.distance_weighting,
             )
         finally:
-            self.close()
+            for c in counters:
+                c.close()
 
     def _emit(self, sink: Callable, keys: np.ndarray, vals: np.ndarray) -> None:
         sink((keys // self.n_words).astype(np.int32), (keys % self.n_words).astype(np.int32), vals / float(self.scale))
-
-    def _merge(self, sink: Callable[[np.ndarray, np.ndarray], None]) -> None:
-        """k-way merge of the sorted runs, each read through a buffer, equal keys summed."""
-        k = len(self.runs)
-        per_run = max(64, self.memory_bytes // (2 * 16 * (k + 1)))
-        per_run = min(per_run, 1 << 20)
-        files = [open(p, "rb") for p in self.runs]
-        try:
-            bufs = np.zeros((k, per_run, 2), dtype=np.int64)
-            lens = np.zeros(k, dtype=np.int64)
-            pos = np.zeros(k, dtype=np.int64)
-            live = np.ones(k, dtype=np.bool_)
-            for r in range(k):
-                lens[r] = _fill(files[r], bufs[r])
-                live[r] = lens[r] > 0
-            heap = np.zeros(k, dtype=np.int64)
-            n_heap = _heap_init(heap, bufs, pos, live)
-            out = np.zeros((per_run, 2), dtype=np.int64)
-            n_out = 0
-            while True:
-                n_heap, n_out, empty = _merge_step(heap, n_heap, bufs, pos, lens, out, n_out)
-                if empty >= 0:
-                    lens[empty] = _fill(files[empty], bufs[empty])
-                    pos[empty] = 0
-                    if lens[empty] > 0:
-                        n_heap = _heap_push(heap, n_heap, empty, bufs, pos)
-                    continue
-                if n_heap == 0:
-                    if n_out:
-                        sink(out[:n_out, 0], out[:n_out, 1])
-                    return
-                # output full: hand on all but the last entry (it may still grow)
-                sink(out[: n_out - 1, 0], out[: n_out - 1, 1])
-                out[0] = out[n_out - 1]
-                n_out = 1
-        finally:
-            for f in files:
-                f.close()
 
     def close(self) -> None:
         """Remove the temporary runs (idempotent)."""
@@ -422,11 +389,88 @@ class _Entries:
         return self.rows, self.cols, self.values
 
 
-def _fill(f, buf: np.ndarray) -> int:
-    data = np.fromfile(f, dtype=np.int64, count=buf.size)
-    n = data.shape[0] // 2
-    buf[:n] = data[: 2 * n].reshape(n, 2)
-    return n
+class _Source:
+    """Sorted (key, value) int64 pairs read piece by piece from a run file or an array."""
+
+    def __init__(self, source: Path | np.ndarray) -> None:
+        self.file = open(source, "rb") if isinstance(source, Path) else None
+        self.array = None if isinstance(source, Path) else source
+        self.pos = 0
+
+    def fill(self, buf: np.ndarray) -> int:
+        """Copy the next pairs into buf ((m, 2) int64); returns how many (0 at the end)."""
+        if self.file is not None:
+            data = np.fromfile(self.file, dtype=np.int64, count=buf.size)
+            n = data.shape[0] // 2
+            buf[:n] = data[: 2 * n].reshape(n, 2)
+            return n
+        assert self.array is not None
+        n = min(buf.shape[0], self.array.shape[0] - self.pos)
+        buf[:n] = self.array[self.pos : self.pos + n]
+        self.pos += n
+        return n
+
+    def close(self) -> None:
+        if self.file is not None:
+            self.file.close()
+
+
+def _merge(sources: list, sink: Callable[[np.ndarray, np.ndarray], None], memory_bytes: int) -> None:
+    """k-way merge of sorted runs (files or arrays), each read through a buffer, equal keys summed."""
+    k = len(sources)
+    per_run = min(1 << 20, max(64, memory_bytes // (2 * 16 * (k + 1))))
+    readers = [_Source(s) for s in sources]
+    try:
+        bufs = np.zeros((k, per_run, 2), dtype=np.int64)
+        lens = np.zeros(k, dtype=np.int64)
+        pos = np.zeros(k, dtype=np.int64)
+        for r in range(k):
+            lens[r] = readers[r].fill(bufs[r])
+        heap = np.zeros(k, dtype=np.int64)
+        n_heap = _heap_init(heap, bufs, pos, lens > 0)
+        out = np.zeros((per_run, 2), dtype=np.int64)
+        n_out = 0
+        while True:
+            n_heap, n_out, empty = _merge_step(heap, n_heap, bufs, pos, lens, out, n_out)
+            if empty >= 0:
+                lens[empty] = readers[empty].fill(bufs[empty])
+                pos[empty] = 0
+                if lens[empty] > 0:
+                    n_heap = _heap_push(heap, n_heap, empty, bufs, pos)
+                continue
+            if n_heap == 0:
+                if n_out:
+                    sink(out[:n_out, 0], out[:n_out, 1])
+                return
+            # output full: hand on all but the last entry (it may still grow)
+            sink(out[: n_out - 1, 0], out[: n_out - 1, 1])
+            out[0] = out[n_out - 1]
+            n_out = 1
+    finally:
+        for reader in readers:
+            reader.close()
+
+
+def with_context(
+    chunks: Iterable[tuple[np.ndarray, np.ndarray, bool]], window: int
+) -> Iterator[tuple[np.ndarray, np.ndarray, int]]:
+    """Make chunks independent: (ids, offsets, continues) -> (ids, offsets, start) where a chunk
+    whose first line continues the previous chunk's last line gets that line's last ``window``
+    ids in front as context, its targets starting at ``start``."""
+    carry = np.zeros(0, dtype=np.int32)
+    for ids, offsets, continues in chunks:
+        if offsets.shape[0] < 2:
+            if not continues:
+                carry = carry[:0]
+            continue
+        start = 0
+        if continues and carry.shape[0]:
+            start = carry.shape[0]
+            ids = np.concatenate([carry, ids])
+            offsets = offsets + start
+            offsets[0] = 0
+        carry = ids[offsets[-2] : offsets[-1]][-window:].copy()
+        yield ids, offsets, start
 
 
 def count_cooccurrences(
@@ -437,23 +481,36 @@ def count_cooccurrences(
     distance_weighting: bool = True,
     memory: float | int | str = 4.0,
     tmp_dir: str | os.PathLike | None = None,
-    read_ahead: bool = True,
-    on_chunk: Callable[[int], None] | None = None,
+    workers: int = 1,
 ) -> Cooccurrence:
     """Count the co-occurrences of chunks from :func:`text_ids` or :func:`sentence_ids`.
 
-    ``memory`` bounds the counting structures (see :func:`parse_memory`); ``tmp_dir`` holds the
-    spilled runs (default: the system's temporary folder). ``on_chunk(tokens)`` is called after
-    each chunk with its number of in-vocabulary tokens (progress)."""
-    counter = CooccurrenceCounter(n_words, window, symmetric, distance_weighting, parse_memory(memory), tmp_dir)
+    ``memory`` bounds the counting structures (see :func:`parse_memory`), shared equally by the
+    ``workers`` threads, each counting its own chunks into its own table; ``tmp_dir`` holds the
+    spilled runs (default: the system's temporary folder). The result does not depend on
+    ``workers`` or ``memory`` (sums in fixed point are exact)."""
+    budget = parse_memory(memory)
+    n = max(1, int(workers))
+    counters = [
+        CooccurrenceCounter(n_words, window, symmetric, distance_weighting, budget // n, tmp_dir) for _ in range(n)
+    ]
     try:
-        for ids, offsets, continues in _read_ahead(chunks) if read_ahead else chunks:
-            counter.add(ids, offsets, continues)
-            if on_chunk is not None:
-                on_chunk(int(ids.shape[0]))
-        result = counter.finish()
+        jobs = with_context(_read_ahead(chunks), window)
+        if n == 1:
+            for ids, offsets, start in jobs:
+                counters[0].add(ids, offsets, start)
+        else:
+            pool = WorkerPool(lambda w, job: counters[w].add(*job), n, name="wordvec-cooccur")
+            try:
+                for job in jobs:
+                    if not pool.submit(job):
+                        break
+            finally:
+                pool.close()
+        result = counters[0].finish(others=counters[1:])
     finally:
-        counter.close()
+        for c in counters:
+            c.close()
     assert result is not None
     return result
 

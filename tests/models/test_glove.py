@@ -1,0 +1,183 @@
+"""wordvec.GloVe end to end: neighbours on planted topics and on the bundled SST corpus, the loss,
+float32 against float64, save / load / resume after Ctrl-C, co-occurrence reuse and the C tool's
+files, parameter errors."""
+from __future__ import annotations
+
+import signal
+import threading
+
+import numpy as np
+import pytest
+
+import wordvec
+from wordvec import resources
+from wordvec.errors import CorpusError, ModelFileError, ParameterError, TrainingInterrupted
+from wordvec.formats.glove import read_cooccurrence
+from wordvec.models.glove import GloVe
+from wordvec.train import glove_engine
+
+FAST = dict(vector_size=16, workers=1, seed=3, x_max=10.0)
+
+
+@pytest.fixture(scope="module")
+def sst() -> list[list[str]]:
+    return resources.sst_sentences()
+
+
+@pytest.fixture(scope="module")
+def sst_model() -> GloVe:
+    return GloVe(corpus_file=resources.default_corpus_path(), vector_size=50, window=8, epochs=10, workers=2, seed=1,
+                 x_max=10.0)
+
+
+def planted_corpus(n_topics: int = 6, per_topic: int = 8, n_sentences: int = 1200, seed: int = 0):
+    """Sentences of 8 words from one topic each: words of a topic share every context."""
+    rng = np.random.default_rng(seed)
+    topics = [[f"t{t}w{i}" for i in range(per_topic)] for t in range(n_topics)]
+    return [list(rng.choice(topics[rng.integers(n_topics)], 8)) for _ in range(n_sentences)], topics
+
+
+def test_planted_topics_are_neighbours():
+    sentences, topics = planted_corpus()
+    model = GloVe(sentences, min_count=1, epochs=30, **FAST)
+    hits = 0
+    for topic in topics:
+        for w in topic:
+            hits += sum(n in topic for n, _ in model.wv.most_similar(w, topn=len(topic) - 1))
+    assert hits / sum(len(t) * (len(t) - 1) for t in topics) > 0.95
+
+
+def test_sst_neighbours_share_contexts(sst_model):
+    """Measurable criterion: a frequent word's nearest neighbour (cosine of W + W~) shares its
+    contexts far more than a random frequent word does (cosine of their rows of log(1 + X))."""
+    model = sst_model
+    X = model.cooccurrence.to_scipy().tocsr()
+    X.data = np.log1p(X.data)
+    n = 300
+    rows = X[:n].toarray()
+    rows /= np.linalg.norm(rows, axis=1, keepdims=True)
+    words = model.wv.index_to_key[:n]
+    nearest = [model.wv.key_to_index[model.wv.most_similar(w, topn=1, restrict_vocab=n)[0][0]] for w in words]
+    neighbour_sim = np.mean([rows[i] @ rows[j] for i, j in enumerate(nearest)])
+    rng = np.random.default_rng(0)
+    random_sim = np.mean([rows[i] @ rows[j] for i, j in zip(rng.integers(n, size=2000), rng.integers(n, size=2000)) if i != j])
+    assert neighbour_sim > random_sim + 0.1, (neighbour_sim, random_sim)
+
+
+def test_sst_training_lowers_the_cost_and_fits_the_counts(sst_model):
+    history = sst_model.loss_history
+    assert len(history) == 10 and all(b < a for a, b in zip(history, history[1:]))
+    # w_i . w~_j + b_i + b~_j approximates log X_ij for the frequent pairs (weight f = 1)
+    co = sst_model.cooccurrence
+    r, c, v = co.entries()
+    big = v > 10
+    W, C = sst_model.word_vectors.astype(np.float64), sst_model.context_vectors.astype(np.float64)
+    pred = np.einsum("kd,kd->k", W[r[big]], C[c[big]]) + sst_model.word_biases[r[big]] + sst_model.context_biases[c[big]]
+    assert np.corrcoef(pred, np.log(v[big]))[0, 1] > 0.9
+    np.testing.assert_allclose(sst_model.wv.vectors, W + C, rtol=1e-5, atol=1e-6)  # wv is W + W~
+
+
+def test_glove_is_exported_lazily():
+    assert wordvec.GloVe is GloVe
+
+
+def test_float32_matches_float64_quality(sst):
+    kw = dict(min_count=3, epochs=5, **FAST)
+    a = GloVe(sst[:3000], **kw)
+    b = GloVe(sst[:3000], dtype="float64", **kw)
+    assert b.params.dtype == np.float64 and a.params.dtype == np.float32
+    assert a.loss_history[-1] == pytest.approx(b.loss_history[-1], rel=1e-3)
+    np.testing.assert_allclose(a.params, b.params, atol=5e-3)
+
+
+def test_workers_1_is_deterministic(sst):
+    a = GloVe(sst[:2000], min_count=3, epochs=2, **FAST)
+    b = GloVe(sst[:2000], min_count=3, epochs=2, **FAST)
+    assert np.array_equal(a.params, b.params) and a.loss_history == b.loss_history
+
+
+def test_save_load_and_cooccurrence_reuse(sst, tmp_path):
+    model = GloVe(sst[:2000], min_count=3, epochs=2, **FAST)
+    path = tmp_path / "glove.npz"
+    model.save(path)
+    loaded = GloVe.load(path)
+    assert np.array_equal(loaded.params, model.params) and np.array_equal(loaded.gradsq, model.gradsq)
+    assert np.array_equal(loaded.wv.vectors, model.wv.vectors) and loaded.wv.index_to_key == model.wv.index_to_key
+    assert loaded.loss_history == model.loss_history and loaded.epochs_trained == 2
+    assert np.array_equal(loaded.cooccurrence.values, model.cooccurrence.values)
+    # one count, another dimension
+    other = GloVe.from_cooccurrence(loaded.cooccurrence, loaded.vocab, vector_size=8, epochs=2, workers=1, x_max=10.0)
+    other.train()
+    assert other.wv.vectors.shape == (len(model.vocab), 8) and other.loss_history[-1] < other.loss_history[0] * 1.01
+    # in the C tool's format, with its vocab file
+    n = model.save_cooccurrence(tmp_path / "cooc.bin")
+    assert n == model.cooccurrence.nnz
+    assert (tmp_path / "cooc.bin.vocab").read_text().split("\n")[0] == f"{model.vocab.words[0]} {model.vocab.counts[0]}"
+    again = GloVe.from_cooccurrence(tmp_path / "cooc.bin", epochs=2, **FAST)
+    assert again.vocab.words == model.vocab.words
+    again.train()
+    fresh = GloVe.from_cooccurrence(model.cooccurrence, model.vocab, epochs=2, **FAST)
+    fresh.train()
+    np.testing.assert_allclose(again.loss_history, fresh.loss_history, rtol=1e-6)
+    model.save(tmp_path / "small.npz", cooccurrence=False)
+    assert GloVe.load(tmp_path / "small.npz").cooccurrence is None
+
+
+def test_damaged_model_file_is_refused(sst, tmp_path):
+    model = GloVe(sst[:500], min_count=3, epochs=1, **FAST)
+    path = tmp_path / "glove.npz"
+    model.save(path)
+    path.write_bytes(path.read_bytes()[:1000])
+    with pytest.raises(ModelFileError):
+        GloVe.load(path)
+
+
+def test_ctrl_c_checkpoints_and_resume_is_bit_identical(sst, tmp_path, monkeypatch):
+    kw = dict(min_count=3, epochs=3, **FAST)
+    straight = GloVe(sst[:3000], **kw)
+    monkeypatch.setattr(glove_engine, "JOB_ENTRIES", 4096)
+    straight_small_jobs = GloVe(sst[:3000], **kw)
+    assert np.array_equal(straight.params, straight_small_jobs.params)  # one worker: jobs do not matter
+
+    model = GloVe(**kw)
+    model.build_vocab(sst[:3000])
+    model.build_cooccurrence(sst[:3000])
+    n_jobs = -(-len(model.training_entries()) // 4096)
+    calls = {"n": 0}
+    real = glove_engine.adagrad_entries
+
+    def spy(*args):
+        calls["n"] += 1
+        if calls["n"] == n_jobs + 2:  # the 2nd job of the 2nd epoch
+            signal.pthread_kill(threading.main_thread().ident, signal.SIGINT)
+        return real(*args)
+
+    monkeypatch.setattr(glove_engine, "adagrad_entries", spy)
+    with pytest.raises(TrainingInterrupted):
+        model.train(checkpoint=tmp_path / "ckpt.npz")
+    monkeypatch.setattr(glove_engine, "adagrad_entries", real)
+    loaded = GloVe.load(tmp_path / "ckpt.npz")
+    assert loaded.pending_run.epoch == 1 and loaded.pending_run.position >= 2
+    loaded.resume()
+    assert loaded.pending_run is None and loaded.epochs_trained == 3
+    assert np.array_equal(loaded.params, straight.params)
+    assert loaded.loss_history == straight.loss_history
+
+
+def test_parameter_errors():
+    for bad in (dict(vector_size=0), dict(window=0), dict(x_max=0), dict(alpha=-1), dict(learning_rate=0),
+                dict(memory="lots"), dict(dtype="float16"), dict(symmetric="yes"), dict(workers=0)):
+        with pytest.raises(ParameterError):
+            GloVe(**bad)
+    with pytest.raises(ParameterError, match="build_vocab"):
+        GloVe().train()
+    with pytest.raises(CorpusError, match="min_count"):
+        GloVe([["a", "b"]], min_count=5)
+    with pytest.raises(CorpusError, match="co-occur"):
+        GloVe([["a"], ["a"], ["b"]], min_count=1, epochs=1)
+
+
+def test_asymmetric_left_context_counts(sst):
+    model = GloVe(sst[:1000], min_count=3, epochs=1, symmetric=False, window=3, **{k: v for k, v in FAST.items()})
+    assert not model.cooccurrence.symmetric
+    assert model.cooccurrence.nnz == len(model.training_entries())
