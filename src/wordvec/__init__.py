@@ -3,7 +3,7 @@ from __future__ import annotations
 
 __version__ = "0.1.0"
 
-__all__ = ["Word2Vec", "KeyedVectors", "WordvecError", "__version__"]
+__all__ = ["Word2Vec", "GloVe", "KeyedVectors", "WordvecError", "__version__"]
 
 from .errors import WordvecError
 
@@ -14,6 +14,10 @@ def __getattr__(name: str):
         from .models.word2vec import Word2Vec
 
         return Word2Vec
+    if name == "GloVe":
+        from .models.glove import GloVe
+
+        return GloVe
     if name == "KeyedVectors":
         from .vectors.keyedvectors import KeyedVectors
 

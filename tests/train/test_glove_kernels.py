@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 from wordvec.cs224n.reference import glove_adagrad_step, glove_loss_and_gradient
-from wordvec.train.glove_kernels import adagrad_entries, entry_terms, glove_cost, init_params, shuffle_entries
+from wordvec.train.kernels.glove import adagrad_entries, entry_terms, glove_cost, init_params, shuffle_entries
 
 
 def entries(seed: int, V: int, n: int):

@@ -189,7 +189,7 @@ def save_vectors(kv: Any, path: str | os.PathLike, fmt: str = "text") -> None:
         raise ParameterError(f"output format must be 'text', 'binary' or 'native', got {fmt!r}")
 
 
-def _check_output(path: str | os.PathLike, what: str = "output") -> Path:
+def check_output(path: str | os.PathLike, what: str = "output") -> Path:
     """Fail before any long computation when ``path`` cannot be written."""
     path = Path(path)
     folder = path.parent if str(path.parent) else Path(".")
@@ -213,7 +213,7 @@ STDIN_SPOOL_PREFIX = "wordvec-stdin-"
 
 
 @contextlib.contextmanager
-def _corpus_file(corpus: str | os.PathLike) -> Iterator[Path]:
+def corpus_file(corpus: str | os.PathLike) -> Iterator[Path]:
     """The corpus as a file: itself, or standard input spooled to a temporary file when ``corpus``
     is '-' (the engine reads the corpus once per epoch, and a file gets the same tokenization and
     gzip detection as any corpus file)."""
@@ -238,7 +238,7 @@ def _train(
     from ..models.word2vec import Word2Vec
 
     model = Word2Vec(progress=progress, **params)
-    with _corpus_file(corpus) as path:
+    with corpus_file(corpus) as path:
         model.build_vocab(corpus_file=path)
         model.train(corpus_file=path, checkpoint=checkpoint)
     return model
@@ -270,7 +270,7 @@ def _resume(
     if threads is not None:
         model.workers = threads
         model.validate()
-    with _corpus_file(corpus) as path:
+    with corpus_file(corpus) as path:
         model.resume(corpus_file=path, progress=progress, checkpoint=save_to)
     return model
 
@@ -315,9 +315,9 @@ def cmd_train(args: argparse.Namespace) -> int:
     from ..errors import TrainingInterrupted
 
     fmt = "binary" if args.binary else args.format
-    out = _check_output(args.output)
+    out = check_output(args.output)
     if args.save_model:
-        _check_output(args.save_model, "model file")
+        check_output(args.save_model, "model file")
     if args.resume is not None:
         changed = [opt for dest, opt, default in args.training_options if getattr(args, dest) != default]
         if changed:
@@ -328,7 +328,7 @@ def cmd_train(args: argparse.Namespace) -> int:
         checkpoint = Path(args.checkpoint or args.resume)
     else:
         checkpoint = Path(args.checkpoint or out.with_name(out.name + ".checkpoint.npz"))
-    _check_output(checkpoint, "checkpoint")
+    check_output(checkpoint, "checkpoint")
     if _same_file(checkpoint, out) or _same_file(checkpoint, args.save_model):
         raise ParameterError(f"the checkpoint '{checkpoint}' must be another file than the outputs")
     progress = not args.no_progress
@@ -526,7 +526,7 @@ def cmd_plot(args: argparse.Namespace) -> int:
 
     method = "tsne" if args.tsne else "pca"
     check_method(method)
-    out = _check_output(args.output, "plot")
+    out = check_output(args.output, "plot")
     check_image_path(out)
     kv = load_vectors(args.vectors, args.format)
     words = _known_words(kv, args.words)
@@ -720,6 +720,10 @@ def build_parser() -> argparse.ArgumentParser:
                    help="passes over the corpus (default %(default)s)")
     p.add_argument("--no-progress", action="store_true", help="no progress bar")
     p.set_defaults(func=cmd_main_job)
+
+    from . import glove
+
+    glove.add_parser(sub)
     return parser
 
 

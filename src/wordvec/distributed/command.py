@@ -91,9 +91,9 @@ def cmd_train(args: argparse.Namespace) -> int:
     model = Word2Vec(**cli._train_params(args))
     rank = int(os.environ.get("RANK", "0"))
     if rank == 0:
-        out = cli._check_output(args.output)
+        out = cli.check_output(args.output)
         if args.save_model:
-            cli._check_output(args.save_model, "model file")
+            cli.check_output(args.save_model, "model file")
     device = _init_group(args)
     try:
         train_distributed(model, args.corpus, args.sync_every, device, args.batch_size, args.combine)

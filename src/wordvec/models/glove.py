@@ -3,7 +3,7 @@
 One call does what Stanford's four C tools do through temporary files: count the vocabulary
 (:mod:`wordvec.text.vocab`, the same rules and tokenizer as Word2Vec), count the co-occurrences
 within a memory budget (:mod:`wordvec.text.cooccurrence`, as ``cooccur``), shuffle them, and
-train with AdaGrad (:mod:`wordvec.train.glove_kernels`, as ``glove``) on the shared training
+train with AdaGrad (:mod:`wordvec.train.kernels.glove`, as ``glove``) on the shared training
 driver (progress, callbacks, loss history, Ctrl-C checkpoint and resume).
 
 The model minimises J = sum over non-zero X_ij of 0.5 f(X_ij) (w_i . w~_j + b_i + b~_j - log X_ij)^2
@@ -36,7 +36,7 @@ from ..text.corpus import TextBlocks, count_sentences, count_text
 from ..text.vocab import VocabCounter, Vocabulary
 from ..train.driver import CALLBACK_EVENTS, Driver
 from ..train.glove_engine import Entries, EntryJobs, GloVeEngine
-from ..train.glove_kernels import init_params
+from ..train.kernels.glove import init_params
 from ..train.jobs import open_corpus_source
 from ..train.state import RunState
 from ..validation import check_bool, check_choice, check_float, check_int

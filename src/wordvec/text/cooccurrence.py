@@ -68,16 +68,18 @@ def parse_memory(memory: float | int | str) -> int:
                 except ValueError:
                     break
                 return _check_memory(memory, value * factor)
-        raise ParameterError(f"memory must be a number of GB or a size such as '512MB', got {memory!r}")
+        raise ParameterError(f"memory must be a number of GB or a size such as '512MB', got {memory!r}", "memory")
     if isinstance(memory, bool) or not isinstance(memory, (int, float, np.integer, np.floating)):
-        raise ParameterError(f"memory must be a number of GB or a size such as '512MB', got {memory!r}")
+        raise ParameterError(f"memory must be a number of GB or a size such as '512MB', got {memory!r}", "memory")
     value = float(memory)
     return _check_memory(memory, value * _GIB if value < 1024 else value)
 
 
 def _check_memory(memory: object, n_bytes: float) -> int:
     if not math.isfinite(n_bytes) or n_bytes < _MIN_SLOTS * _BYTES_PER_SLOT:
-        raise ParameterError(f"memory must be finite and at least {_MIN_SLOTS * _BYTES_PER_SLOT} bytes, got {memory!r}")
+        raise ParameterError(
+            f"memory must be finite and at least {_MIN_SLOTS * _BYTES_PER_SLOT} bytes, got {memory!r}", "memory"
+        )
     return int(n_bytes)
 
 

@@ -1,5 +1,5 @@
 """GloVe on the shared driver: the job source (slices of the shuffled co-occurrence entries) and
-the engine (AdaGrad kernels of :mod:`.glove_kernels` on the driver's worker threads, Hogwild).
+the engine (AdaGrad kernels of :mod:`.kernels.glove` on the driver's worker threads, Hogwild).
 
 An epoch is one pass over every non-zero entry of X, in an order shuffled once per run from the
 seed (glove.c shuffles once too, with its ``shuffle`` tool, and passes over that order each
@@ -15,7 +15,7 @@ from typing import Any, Iterator, NamedTuple
 import numpy as np
 
 from .engine import Engine
-from .glove_kernels import adagrad_entries, entry_terms, shuffle_entries
+from .kernels.glove import adagrad_entries, entry_terms, shuffle_entries
 from .state import Tally
 
 #: Entries per job: small enough for the progress bar and a prompt stop, large enough that the
@@ -63,9 +63,9 @@ class EntrySlice(NamedTuple):
 class EntryJobs:
     """Job source over ``n`` entries: position p is the p-th slice of ``job_entries``."""
 
-    def __init__(self, n: int, job_entries: int = JOB_ENTRIES) -> None:
+    def __init__(self, n: int, job_entries: int | None = None) -> None:
         self.n = int(n)
-        self.job_entries = int(job_entries)
+        self.job_entries = int(JOB_ENTRIES if job_entries is None else job_entries)
         self.path = None
 
     def jobs(self, position: int) -> Iterator[tuple[EntrySlice, int]]:

@@ -23,44 +23,14 @@ from __future__ import annotations
 
 import math
 
-import llvmlite.binding
-import llvmlite.ir
 import numba
-import numba.core.cgutils
-import numba.extending
 import numpy as np
 
+from .config import FASTMATH
+from .primitives import prefetch_row, rand
+
+#: Entries ahead whose four rows (W, W~ and their AdaGrad sums) are prefetched.
 LOOKAHEAD = 4
-FASTMATH = {"reassoc", "contract", "arcp", "nsz"}  # no nnan/ninf: the finiteness checks must work
-
-
-_PREFETCH_INTRINSIC = "llvm.prefetch.p0" if llvmlite.binding.llvm_version_info >= (15,) else "llvm.prefetch.p0i8"
-
-
-@numba.extending.intrinsic
-def _prefetch(typingctx, arr, k):
-    if not (isinstance(arr, numba.types.Array) and arr.ndim == 1 and isinstance(k, numba.types.Integer)):
-        return None
-
-    def codegen(context, builder, signature, args):
-        aryty = signature.args[0]
-        ary = context.make_array(aryty)(context, builder, args[0])
-        ptr = numba.core.cgutils.get_item_pointer(context, builder, aryty, ary, [args[1]])
-        i8p = llvmlite.ir.IntType(8).as_pointer()
-        i32 = llvmlite.ir.IntType(32)
-        fnty = llvmlite.ir.FunctionType(llvmlite.ir.VoidType(), [i8p, i32, i32, i32])
-        fn = numba.core.cgutils.get_or_insert_function(builder.module, fnty, _PREFETCH_INTRINSIC)
-        rw, locality, data = (llvmlite.ir.Constant(i32, v) for v in (1, 3, 1))
-        builder.call(fn, [builder.bitcast(ptr, i8p), rw, locality, data])
-        return context.get_dummy_value()
-
-    return numba.types.void(arr, k), codegen
-
-
-@numba.njit(inline="always")
-def _prefetch_row(row):
-    for k in range(0, row.shape[0], 64 // row.itemsize):
-        _prefetch(row, k)
 
 
 def init_params(n_words: int, dim: int, seed: int, dtype: type = np.float32) -> tuple[np.ndarray, np.ndarray]:
@@ -106,10 +76,10 @@ def adagrad_entries(rows, cols, log_x, f_x, start, stop, params, gradsq, eta, gr
     cost = 0.0
     for k in range(start, stop):
         if k + LOOKAHEAD < stop:
-            _prefetch_row(params[0, rows[k + LOOKAHEAD]])
-            _prefetch_row(params[1, cols[k + LOOKAHEAD]])
-            _prefetch_row(gradsq[0, rows[k + LOOKAHEAD]])
-            _prefetch_row(gradsq[1, cols[k + LOOKAHEAD]])
+            prefetch_row(params[0, rows[k + LOOKAHEAD]])
+            prefetch_row(params[1, cols[k + LOOKAHEAD]])
+            prefetch_row(gradsq[0, rows[k + LOOKAHEAD]])
+            prefetch_row(gradsq[1, cols[k + LOOKAHEAD]])
         i = rows[k]
         j = cols[k]
         w = params[0, i]
@@ -165,13 +135,9 @@ def glove_cost(rows, cols, log_x, f_x, params):
 @numba.njit(nogil=True, cache=True)
 def shuffle_entries(rows, cols, log_x, f_x, seed):
     """Fisher-Yates shuffle of the four entry arrays together, in place (splitmix64 stream)."""
-    state = np.uint64(seed) * np.uint64(0x9E3779B97F4A7C15) + np.uint64(1)
+    state = np.uint64(seed)
     for i in range(rows.shape[0] - 1, 0, -1):
-        state += np.uint64(0x9E3779B97F4A7C15)
-        z = state
-        z = (z ^ (z >> np.uint64(30))) * np.uint64(0xBF58476D1CE4E5B9)
-        z = (z ^ (z >> np.uint64(27))) * np.uint64(0x94D049BB133111EB)
-        z = z ^ (z >> np.uint64(31))
+        state, z = rand(state)
         j = np.int64(z % np.uint64(i + 1))
         rows[i], rows[j] = rows[j], rows[i]
         cols[i], cols[j] = cols[j], cols[i]
