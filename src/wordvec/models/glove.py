@@ -214,7 +214,8 @@ class GloVe:
         chunks = text_ids(corpus, self.vocab) if isinstance(corpus, TextBlocks) else sentence_ids(corpus, self.vocab)
         t0 = time.perf_counter()
         self.cooccurrence = count_cooccurrences(
-            chunks, len(self.vocab), self.window, self.symmetric, self.distance_weighting, self.memory, self.tmp_dir
+            chunks, len(self.vocab), self.window, self.symmetric, self.distance_weighting, self.memory, self.tmp_dir,
+            self.workers,
         )
         self._entries = None
         self.counting_summary.update(cooccurrence_seconds=time.perf_counter() - t0, nonzeros=self.cooccurrence.nnz)
