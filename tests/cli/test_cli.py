@@ -24,7 +24,7 @@ from wordvec.vectors.keyedvectors import KeyedVectors
 from wordvec.models.word2vec import Word2Vec
 from wordvec.plots.figures import DPI, FIGSIZE
 
-SUBCOMMANDS = ["train", "eval", "similar", "analogy", "plot", "sst", "main-job"]
+SUBCOMMANDS = ["train", "eval", "similar", "analogy", "plot", "sst", "main-job", "glove"]
 
 ANALOGIES = """\
 : family
