@@ -135,3 +135,21 @@ def test_file_of_the_c_cooccur_reads_identically(tmp_path, symmetric, weighting,
     # and ours, written in their format, reads back the same
     write_cooccurrence(tmp_path / "ours.bin", ours)
     assert np.array_equal(dense(read_cooccurrence(tmp_path / "ours.bin", n_words=len(vocab))), dense(ours))
+
+
+def test_counts_stream_straight_to_a_file(tmp_path):
+    """A matrix larger than memory: the merged runs go to the file as they come."""
+    from wordvec.formats.glove import CooccurrenceWriter
+    from wordvec.text.cooccurrence import CooccurrenceCounter, with_context
+
+    rng = random.Random(1)
+    lines = [[f"w{rng.randint(0, 60)}" for _ in range(rng.randint(1, 20))] for _ in range(300)]
+    vocab = Vocabulary.from_counts(Counter(w for line in lines for w in line), 1)
+    co = count_cooccurrences(sentence_ids(lines, vocab), len(vocab), 5, True, True)
+    counter = CooccurrenceCounter(len(vocab), 5, True, True, memory_bytes=8192, tmp_dir=tmp_path)
+    for chunk in with_context(sentence_ids(lines, vocab), 5):
+        counter.add(*chunk)
+    with open(tmp_path / "streamed.bin", "wb") as f, CooccurrenceWriter(f, symmetric=True) as writer:
+        counter.finish(writer)
+    assert counter.runs_written > 1 and writer.records == co.nnz
+    assert np.array_equal(dense(read_cooccurrence(tmp_path / "streamed.bin", len(vocab))), dense(co))

@@ -193,3 +193,15 @@ def test_asymmetric_left_context_counts(sst):
     model = GloVe(sst[:1000], min_count=3, epochs=1, symmetric=False, window=3, **{k: v for k, v in FAST.items()})
     assert not model.cooccurrence.symmetric
     assert model.cooccurrence.nnz == len(model.training_entries())
+
+
+def test_callbacks_see_each_epoch(sst):
+    seen = []
+
+    class Record:
+        def on_epoch_end(self, model):
+            seen.append((model.epochs_trained, model.loss_history[-1]))
+
+    model = GloVe(sst[:1000], min_count=3, epochs=3, callbacks=[Record()], **FAST)
+    assert seen == list(zip([1, 2, 3], model.loss_history))
+    assert model.training_summary["epochs"] == 3

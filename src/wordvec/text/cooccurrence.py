@@ -15,8 +15,9 @@ independent of the order of addition; above 22 the scale is 2**28 and each 1/d i
 its integer sum / scale in float64.
 
 Memory: the table doubles while it fits in the budget (16 bytes a slot at most 70% full, plus
-room to grow or sort); when it is full its entries are sorted by key (LSD radix sort) and written as a run to a
-temporary folder, and the table starts over. At the end the runs are merged (a compiled k-way
+room to grow or sort); when it is full its entries are sorted by key (LSD radix sort) and written
+as a run to a temporary folder, and the table starts over. With several worker threads each
+counts its own chunks into its own table (the budget is shared equally). At the end the runs are merged (a compiled k-way
 merge reading each run through a small buffer), adding equal keys; the result equals the count
 kept in memory exactly. The merged entries go to memory (:class:`Cooccurrence`) or, for a
 matrix too large for memory, to a file in the C tool's binary record format.
@@ -230,8 +231,8 @@ class CooccurrenceCounter:
     """Accumulates co-occurrences chunk by chunk within ``memory_bytes``; see the module doc.
 
     ``add(ids, offsets, start)`` counts the lines of one chunk (see :func:`with_context`);
-    :meth:`finish` merges what was counted and spilled and returns the :class:`Cooccurrence` (or writes it to a file).
-    Temporary runs live in a private folder under ``tmp_dir`` removed by :meth:`close`."""
+    :meth:`finish` merges what was counted and spilled and returns the :class:`Cooccurrence`
+    (or streams it to a sink). Temporary runs live in a private folder under ``tmp_dir`` removed by :meth:`close`."""
 
     def __init__(
         self,
