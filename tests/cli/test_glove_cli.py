@@ -6,7 +6,6 @@ import re
 import signal
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import numpy as np
@@ -85,16 +84,20 @@ def test_missing_inputs(tmp_path, capsys):
 def test_ctrl_c_writes_a_checkpoint_that_resume_finishes(corpus, tmp_path):
     out = tmp_path / "v.txt"
     proc = subprocess.Popen([sys.executable, "-m", "wordvec.cli", "glove", str(corpus), "-o", str(out), "--dim", "20",
-                             "--epochs", "2000", "--threads", "1", "--no-progress"],
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+                             "--epochs", "100000", "--threads", "1"], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     checkpoint = Path(str(out) + ".checkpoint.npz")
-    time.sleep(8)
+    seen = b""
+    while b"training epoch" not in seen:  # the progress bar: training has begun
+        byte = proc.stderr.read(1)
+        assert byte, seen
+        seen += byte
     proc.send_signal(signal.SIGINT)
-    _, err = proc.communicate(timeout=120)
+    _, rest = proc.communicate(timeout=120)
+    err = (seen + rest).decode()
     assert proc.returncode == 130, err
     assert "checkpoint written to" in err and "--resume" in err and checkpoint.exists()
     run = GloVe.load(checkpoint).pending_run
-    assert run is not None and run.epochs == 2000
+    assert run is not None and run.epochs == 100000
     model = GloVe.load(checkpoint)
     done = model.epochs_trained
     # finish quickly: the resumed run keeps the checkpoint's epochs, so shorten it for the test
