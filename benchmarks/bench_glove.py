@@ -161,6 +161,7 @@ def main() -> None:
     p.add_argument("--json", type=Path, help="results file (default benchmarks/results/glove-<time>.json)")
     p.add_argument("--glove-source", type=Path, default=GLOVE_SOURCE, help="Stanford GloVe's source (default %(default)s)")
     p.add_argument("--lock", default=LOCK, help="lock file held while running (default %(default)s)")
+    p.add_argument("--markdown", type=Path, help="print the table of this results file as markdown and exit")
     p.add_argument("--child", help=argparse.SUPPRESS)
     p.add_argument("--dtype", default="float32", help=argparse.SUPPRESS)
     p.add_argument("--child-out", help=argparse.SUPPRESS)
@@ -168,6 +169,9 @@ def main() -> None:
     a = p.parse_args()
     if a.child:
         child(a)
+        return
+    if a.markdown:
+        print(markdown(json.loads(a.markdown.read_text())["rows"]))
         return
 
     corpus = plain_corpus(a.corpus)
@@ -204,6 +208,23 @@ def main() -> None:
               f"{row['seconds']:8.1f} {ratio:6.2f} {row['peak_mib']:9.0f} {row['final_cost']:7.4f} "
               f"{100 * row['analogy']:8.2f} {row['ws353']:6.3f} {row['simlex']:6.3f}")
     print(f"raw results: {out}")
+    print()
+    print(markdown(rows))
+
+
+def markdown(rows: list[dict]) -> str:
+    """The results as the table of docs/benchmarks.md."""
+    lines = ["| run | tool | count s | train s | total s | x C | peak MiB | final cost | analogy % | WS353 | SimLex |",
+             "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
+    for row in rows:
+        ref = next((r for r in rows if r["tool"] == "GloVe C" and r["run"] == row["run"]), None)
+        ratio = f"{ref['seconds'] / row['seconds']:.2f}" if ref else ""
+        lines.append(
+            f"| {row['run']} | {row['tool']} | {row['count_seconds']:.1f} | {row['train_seconds']:.1f} | "
+            f"{row['seconds']:.1f} | {ratio} | {row['peak_mib']:.0f} | {row['final_cost']:.4f} | "
+            f"{100 * row['analogy']:.2f} | {row['ws353']:.3f} | {row['simlex']:.3f} |"
+        )
+    return "\n".join(lines)
 
 
 if __name__ == "__main__":
