@@ -11,7 +11,7 @@ import pytest
 
 import wordvec
 from wordvec import resources
-from wordvec.errors import CorpusError, ModelFileError, ParameterError, TrainingInterrupted
+from wordvec.errors import CorpusError, ModelFileError, ParameterError, TrainingError, TrainingInterrupted
 from wordvec.models.glove import GloVe
 from wordvec.train import glove_engine
 
@@ -205,3 +205,9 @@ def test_callbacks_see_each_epoch(sst):
     model = GloVe(sst[:1000], min_count=3, epochs=3, callbacks=[Record()], **FAST)
     assert seen == list(zip([1, 2, 3], model.loss_history))
     assert model.training_summary["epochs"] == 3
+
+
+def test_divergence_names_the_learning_rate(sst):
+    with pytest.raises(TrainingError, match=r"GloVe training diverged \(a weight reached .*\): learning_rate=100.0 is "
+                                            r"too large; lower learning_rate"):
+        GloVe(sst[:2000], min_count=3, epochs=3, learning_rate=100.0, **FAST)

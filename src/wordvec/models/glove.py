@@ -274,9 +274,11 @@ class GloVe:
         )
         try:
             driver.run(begin)
-        except TrainingError as e:
+        except TrainingError as e:  # the driver's advice names word2vec's alpha: restate it for GloVe
+            what = str(e).partition("training diverged (")[2].partition("): ")[0] or str(e)
             raise TrainingError(
-                f"GloVe training diverged ({e}); lower learning_rate (now {state.alpha0}) or x_max"
+                f"GloVe training diverged ({what}): learning_rate={state.alpha0} is too large; lower "
+                "learning_rate (glove.c's default is 0.05)"
             ) from None
         return state.totals.trained_words, len(entries) * state.epochs
 
