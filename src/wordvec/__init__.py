@@ -27,6 +27,7 @@ _LAZY = {
     "save_facebook_model": "wordvec.models.fasttext",
     "FastTextKeyedVectors": "wordvec.vectors.fasttext_keyedvectors",
     "load_facebook_vectors": "wordvec.vectors.fasttext_keyedvectors",
+    "GloVe": "wordvec.models.glove",
     "Phrases": "wordvec.text.phrases",
     "FrozenPhrases": "wordvec.text.phrases",
     "ENGLISH_CONNECTOR_WORDS": "wordvec.text.phrases",

@@ -133,3 +133,7 @@ class UnsupportedModelError(ParameterError, RuntimeError):
 class SentenceError(CorpusError, TypeError):
     """A sentence is not a list of str tokens (a string, None, a generator, a non-string token);
     the message names its position. Also a ``TypeError``, what gensim code expects."""
+
+
+class CooccurrenceFormatError(WordvecError, ValueError):
+    """A co-occurrence file is malformed; the message names the file and the record at fault."""

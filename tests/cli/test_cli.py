@@ -24,7 +24,7 @@ from wordvec.vectors.keyedvectors import KeyedVectors
 from wordvec.models.word2vec import Word2Vec
 from wordvec.plots.figures import DPI, FIGSIZE
 
-SUBCOMMANDS = ["train", "eval", "query", "similar", "analogy", "print-word-vectors", "convert", "plot", "sst"]
+SUBCOMMANDS = ["train", "eval", "query", "similar", "analogy", "print-word-vectors", "convert", "plot", "phrases", "glove", "sst"]
 
 ANALOGIES = """\
 : family

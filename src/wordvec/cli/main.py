@@ -24,13 +24,13 @@ from ..errors import WordvecError
 from ..formats.outputs import forcing
 from ..memory import memory_error_line
 from ..messages import warnings_as_lines
-from . import analogy, convert, eval as eval_command, phrases, plot, print_word_vectors, query, similar, sst, train
+from . import analogy, convert, eval as eval_command, glove, phrases, plot, print_word_vectors, query, similar, sst, train
 from .common import (
     EXIT_ERROR, EXIT_INTERRUPTED, EXIT_USAGE, PROG, Parser, UsageError, WarningLines, error_message, one_line, warn,
 )
 
 #: The command modules, in the order ``wordvec --help`` lists them.
-COMMANDS = (train, eval_command, query, similar, analogy, print_word_vectors, convert, plot, phrases, sst)
+COMMANDS = (train, eval_command, query, similar, analogy, print_word_vectors, convert, plot, phrases, glove, sst)
 
 
 def build_parser() -> argparse.ArgumentParser:

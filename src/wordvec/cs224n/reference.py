@@ -562,3 +562,95 @@ def fasttext_bag_step(
     U = np.array(output_vectors, dtype=np.float64) - lr * grad_U
     np.add.at(V, np.asarray(bag), -lr * grad_h)
     return V, U
+
+
+# GloVe (Pennington, Socher and Manning 2014)
+
+
+def glove_weight(x: ArrayLike, x_max: float = 100.0, alpha: float = 0.75) -> NDArray | np.float64:
+    """f(x) = (x / x_max) ** alpha for x < x_max, else 1, elementwise, float64."""
+    x = np.asarray(x, dtype=np.float64)
+    return np.where(x < x_max, (x / x_max) ** alpha, 1.0)[()]
+
+
+def glove_loss_and_gradient(
+    W: ArrayLike,
+    W_ctx: ArrayLike,
+    b: ArrayLike,
+    b_ctx: ArrayLike,
+    rows: ArrayLike,
+    cols: ArrayLike,
+    values: ArrayLike,
+    x_max: float = 100.0,
+    alpha: float = 0.75,
+) -> tuple[float, NDArray, NDArray, NDArray, NDArray]:
+    """GloVe's weighted least squares over the non-zero entries X[rows[k], cols[k]] = values[k]:
+
+        J = sum_k 0.5 f(x_k) (w_i . w~_j + b_i + b~_j - log x_k)^2,   i = rows[k], j = cols[k]
+
+    with word vectors W (V, d), context vectors W_ctx (V, d) and biases b, b_ctx (V,). With
+    e_k = f(x_k) (w_i . w~_j + b_i + b~_j - log x_k): dJ/dw_i = sum e_k w~_j, dJ/dw~_j = sum e_k w_i,
+    dJ/db_i = dJ/db~_j = sum e_k (sums over the entries of row i or column j).
+    Returns (J, dW, dW_ctx, db, db_ctx), float64."""
+    W = np.asarray(W, dtype=np.float64)
+    C = np.asarray(W_ctx, dtype=np.float64)
+    b = np.asarray(b, dtype=np.float64)
+    c = np.asarray(b_ctx, dtype=np.float64)
+    i = np.asarray(rows, dtype=np.int64)
+    j = np.asarray(cols, dtype=np.int64)
+    x = np.asarray(values, dtype=np.float64)
+    if W.shape != C.shape or b.shape != (W.shape[0],) or c.shape != b.shape:
+        raise ParameterError(f"W {W.shape}, W_ctx {C.shape}, b {b.shape}, b_ctx {c.shape} do not agree")
+    if not (i.shape == j.shape == x.shape) or np.any(x <= 0):
+        raise ParameterError("rows, cols and values must have one shape, values > 0")
+    diff = np.einsum("kd,kd->k", W[i], C[j]) + b[i] + c[j] - np.log(x)
+    e = glove_weight(x, x_max, alpha) * diff
+    loss = float(0.5 * np.sum(e * diff))
+    dW = np.zeros_like(W)
+    dC = np.zeros_like(C)
+    np.add.at(dW, i, e[:, None] * C[j])
+    np.add.at(dC, j, e[:, None] * W[i])
+    db = np.bincount(i, weights=e, minlength=W.shape[0])
+    dc = np.bincount(j, weights=e, minlength=W.shape[0])
+    return loss, dW, dC, db, dc
+
+
+def glove_adagrad_step(
+    W: NDArray,
+    W_ctx: NDArray,
+    b: NDArray,
+    b_ctx: NDArray,
+    G: NDArray,
+    G_ctx: NDArray,
+    Gb: NDArray,
+    Gb_ctx: NDArray,
+    i: int,
+    j: int,
+    x: float,
+    eta: float = 0.05,
+    x_max: float = 100.0,
+    alpha: float = 0.75,
+    grad_clip: float = 100.0,
+) -> float:
+    """One AdaGrad step of Stanford's glove.c on the entry X[i, j] = x, in place (float64 arrays);
+    returns the entry's cost 0.5 f(x) diff^2 before the step.
+
+    With e = f(x) diff, the gradient of that cost is e w~_j for w_i, e w_i for w~_j and e for
+    each bias (:func:`glove_loss_and_gradient`). glove.c scales the vector gradients by eta and
+    clips them to [-grad_clip, grad_clip] first (u = eta clip(e w~_j)), steps by u / sqrt(G) with
+    the squared sums G from before the step, then adds u^2 to G; the biases step by e / sqrt(G_b)
+    without eta and add e^2. Every G starts at 1."""
+    w, c = W[i].copy(), W_ctx[j].copy()
+    diff = float(w @ c + b[i] + b_ctx[j] - np.log(x))
+    e = float(glove_weight(x, x_max, alpha)) * diff
+    u_w = eta * np.clip(e * c, -grad_clip, grad_clip)
+    u_c = eta * np.clip(e * w, -grad_clip, grad_clip)
+    W[i] -= u_w / np.sqrt(G[i])
+    W_ctx[j] -= u_c / np.sqrt(G_ctx[j])
+    G[i] += u_w**2
+    G_ctx[j] += u_c**2
+    b[i] -= e / np.sqrt(Gb[i])
+    b_ctx[j] -= e / np.sqrt(Gb_ctx[j])
+    Gb[i] += e * e
+    Gb_ctx[j] += e * e
+    return 0.5 * e * diff

@@ -6,7 +6,8 @@
 - :mod:`.inputs`: the input side over bags of rows (plain word2vec is the bag of one);
 - :mod:`.chunk`: the word2vec kernel over one chunk of sentences;
 - :mod:`.subwords`: fastText's skip-gram over bags (the center's bag predicts its context);
-- :mod:`.softmax`: the pieces of the exact softmax between BLAS products.
+- :mod:`.softmax`: the pieces of the exact softmax between BLAS products;
+- :mod:`.glove`: GloVe's AdaGrad steps over co-occurrence entries.
 """
 from .chunk import train_chunk
 from .config import (

@@ -56,7 +56,8 @@ def bits_to_float32(typingctx, bits):
 
 @numba.njit(inline="always")
 def prefetch_row(row):
-    for k in range(0, row.shape[0], 16):
+    """Prefetch every cache line of a 1-D row (float32 or float64)."""
+    for k in range(0, row.shape[0], 64 // row.itemsize):
         prefetch(row, k)
 
 
