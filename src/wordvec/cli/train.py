@@ -165,7 +165,10 @@ def _read_vocab(model: Any, path: Any) -> None:
     from ..formats.word2vec import read_vocab
     from ..text.vocab import Vocabulary
 
-    vocab = Vocabulary.from_counts(read_vocab(path), model.min_count, model.max_final_vocab)
+    counts = read_vocab(path)
+    # from_counts orders ties as gensim (the word seen later first); given the file's words in
+    # reverse, ties keep the file's order, so a --save-vocab file gives back the same vocabulary.
+    vocab = Vocabulary.from_counts(dict(reversed(counts.items())), model.min_count, model.max_final_vocab)
     if len(vocab) == 0:
         raise CorpusError(f"no word of the vocabulary file '{path}' has a count of at least min_count={model.min_count}")
     model.set_vocabulary(vocab)
