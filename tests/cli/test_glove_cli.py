@@ -81,6 +81,18 @@ def test_missing_inputs(tmp_path, capsys):
     assert code == 1 and "truncated" in err and len(err.splitlines()) == 1
 
 
+def test_an_output_may_not_be_an_input(corpus, tmp_path, capsys):
+    """The output policy of ``train`` holds for ``glove``: the corpus is never overwritten."""
+    text = tmp_path / "c.txt"
+    text.write_bytes(Path(corpus).read_bytes())
+    before = text.read_bytes()
+    code, _, err = run_in_process(capsys, "glove", text, "-o", text, "--epochs", 1, "--min-count", 1)
+    assert code == 1 and "is the corpus" in err and len(err.splitlines()) == 1
+    code, _, err = run_in_process(capsys, "glove", text, "-o", tmp_path / "v.txt", "--save-model", tmp_path / "v.txt")
+    assert code == 1 and "same file" in err
+    assert text.read_bytes() == before and not (tmp_path / "v.txt").exists()
+
+
 def test_ctrl_c_writes_a_checkpoint_that_resume_finishes(corpus, tmp_path):
     out = tmp_path / "v.txt"
     proc = subprocess.Popen([sys.executable, "-m", "wordvec.cli", "glove", str(corpus), "-o", str(out), "--dim", "20",

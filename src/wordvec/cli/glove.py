@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import ParameterError, TrainingInterrupted
+from ..formats.outputs import check_outputs
 from .common import EXIT_INTERRUPTED, PROG, check_output, save_vectors, warn
 from .train import corpus_file
 
@@ -131,6 +132,13 @@ def run(args: argparse.Namespace) -> int:
         raise ParameterError("--vocab goes with --cooccurrence")
     checkpoint = Path(args.checkpoint or args.resume or out.with_name(out.name + ".checkpoint.npz"))
     check_output(checkpoint, "checkpoint")
+    resumed = None if args.resume is None or Path(args.resume).resolve() == checkpoint.resolve() else args.resume
+    check_outputs(  # formats.outputs' policy: no output is an input or another output
+        {"output": out, "model file": args.save_model, "co-occurrence file": args.save_cooccurrence,
+         "checkpoint": checkpoint},
+        {"corpus": args.corpus, "co-occurrence input": args.cooccurrence, "vocabulary": args.vocab,
+         "resumed checkpoint": resumed},
+    )
     if args.resume is None and checkpoint.exists():
         warn(f"'{checkpoint}' holds an earlier interrupted run; this run starts over "
              f"(continue that one with --resume {shlex.quote(str(checkpoint))})")
