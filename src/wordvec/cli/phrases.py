@@ -14,6 +14,7 @@ import time
 from pathlib import Path
 
 from ..errors import ParameterError
+from .common import positive_int
 
 
 def _number(text: str) -> float:
@@ -23,16 +24,6 @@ def _number(text: str) -> float:
         raise argparse.ArgumentTypeError(f"expected a number, got {text!r}") from None
     if not math.isfinite(value):
         raise argparse.ArgumentTypeError(f"expected a finite number, got {text!r}")
-    return value
-
-
-def _count(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a positive integer, got {text!r}") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"expected a positive integer, got {value}")
     return value
 
 
@@ -46,17 +37,17 @@ def add_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParse
     )
     p.add_argument("corpus", metavar="CORPUS", help="corpus file")
     p.add_argument("-o", "--output", required=True, metavar="OUT", help="output corpus (.gz/.bz2 compressed)")
-    p.add_argument("--min-count", type=_count, default=5, metavar="N",
+    p.add_argument("--min-count", type=positive_int, default=5, metavar="N",
                    help="ignore words and bigrams counted fewer times (default %(default)s)")
     p.add_argument("--threshold", type=_number, default=None, metavar="T",
                    help="score above which a bigram is a phrase (default 10 with default scoring, 0.5 with npmi)")
     p.add_argument("--scoring", choices=("default", "npmi"), default="default",
                    help="word2vec.c's score (default) or normalized PMI")
-    p.add_argument("--passes", type=_count, default=1, metavar="N",
+    p.add_argument("--passes", type=positive_int, default=1, metavar="N",
                    help="passes: pass k joins the output of pass k-1 again, for longer phrases (default %(default)s)")
     p.add_argument("--connector-words", choices=("none", "english"), default="none",
                    help="words allowed inside a phrase (bank_of_america): none (default) or english")
-    p.add_argument("--max-vocab-size", type=_count, default=40000000, metavar="N",
+    p.add_argument("--max-vocab-size", type=positive_int, default=40000000, metavar="N",
                    help="most unigram and bigram counts kept; the rarest are pruned beyond it (default %(default)s)")
     p.add_argument("--delimiter", default="_", help="glue between the words of a phrase (default %(default)s)")
     p.set_defaults(func=run)

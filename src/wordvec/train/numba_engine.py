@@ -87,6 +87,12 @@ def initial_loss(model: Any, tables: kernels.Tables) -> float:
     return loss
 
 
+def tally_of(stats: np.ndarray) -> Tally:
+    """The :class:`Tally` of a kernel's stats array (float64 (N_STATS,))."""
+    return Tally(loss=float(stats[kernels.LOSS]), examples=float(stats[kernels.EXAMPLES]),
+                 trained_words=int(stats[kernels.TRAINED_WORDS]))
+
+
 class NumbaEngine(Engine):
     """Trains a Word2Vec-like model (``wv.vectors``, ``syn1neg``, ``syn1``, its vocabulary and
     parameters) on ``model.workers`` threads; ``bags`` (:class:`.kernels.Bags`) makes each
@@ -109,8 +115,7 @@ class NumbaEngine(Engine):
         kernels.train_chunk(
             batch.ids, batch.offsets, self.w, self.tables, self.cfg, alpha0, alpha1, self.rng[worker], stats, self.bags, self.skip_loss
         )
-        return Tally(loss=float(stats[kernels.LOSS]), examples=float(stats[kernels.EXAMPLES]),
-                     trained_words=int(stats[kernels.TRAINED_WORDS]))
+        return tally_of(stats)
 
     def weights(self) -> dict[str, np.ndarray]:
         return {k: v for k, v in zip(("w_in", "w_ns", "w_hs"), self.w) if v.shape[0]}

@@ -15,7 +15,7 @@ from typing import Any
 import numpy as np
 
 from . import kernels
-from .numba_engine import NumbaEngine
+from .numba_engine import NumbaEngine, tally_of
 from .state import Tally
 
 
@@ -35,8 +35,7 @@ class SubwordEngine(NumbaEngine):
             batch.ids, batch.offsets, self.w, self.tables, self.cfg, alpha0, alpha1, self.rng[worker], stats,
             self.bags, self.per_pair, self.skip_loss,
         )
-        return Tally(loss=float(stats[kernels.LOSS]), examples=float(stats[kernels.EXAMPLES]),
-                     trained_words=int(stats[kernels.TRAINED_WORDS]))
+        return tally_of(stats)
 
     def end_epoch(self) -> None:
         super().end_epoch()
