@@ -237,7 +237,11 @@ class Driver:
         """Raise TrainingError when the loss is not finite or far above that of untrained
         weights, or when a weight is not finite or huge; the message names the rate to lower."""
         weights = self.engine.weights()
-        largest = max((float(np.abs(w).max(initial=0.0)) for w in weights.values() if w.size), default=0.0)
+        # max(w.max(), -w.min()) reads each matrix twice without np.abs's full-size temporary (800 MB
+        # for FastText's 2M n-gram rows); a NaN propagates through both (Python's max would
+        # drop it depending on the order, hence the explicit test).
+        extremes = [max(float(w.max()), -float(w.min())) for w in weights.values() if w.size]
+        largest = float("nan") if any(math.isnan(x) for x in extremes) else max(extremes, default=0.0)
         baseline = self.engine.initial_loss()
         if math.isfinite(mean_loss) and mean_loss <= DIVERGED_LOSS * baseline and largest <= DIVERGED_WEIGHT:
             return
