@@ -8,6 +8,7 @@ from wordvec.cs224n.reference import bag_logistic_loss_and_gradient
 from wordvec.text.subwords import vocabulary_bags
 from wordvec.text.vocab import Vocabulary
 from wordvec.train import kernels
+from wordvec.train.subword_engine import with_gains
 
 WORDS = ["walking", "talked", "jumps", "runner", "swims"]
 D = 8
@@ -46,7 +47,7 @@ def _run(sentence, sg, per_pair, bags, tables, w_in, w_hs, alpha):
     return w_in, w_hs, stats
 
 
-def _reference(sentence, sg, per_pair, bags, tables, w_in, w_hs, alpha):
+def _reference(sentence, sg, bags, tables, w_in, w_hs, alpha):
     """fastText's updates in float64, window 1 (every window holds its neighbours)."""
     V, U = w_in.astype(np.float64), w_hs.astype(np.float64)
     loss = 0.0
@@ -60,18 +61,12 @@ def _reference(sentence, sg, per_pair, bags, tables, w_in, w_hs, alpha):
 
     for pos, word in enumerate(sentence):
         ctx = [sentence[c] for c in (pos - 1, pos + 1) if 0 <= c < len(sentence)]
-        if sg:  # the center's bag predicts each context word
-            grad_h = np.zeros(D)
+        if sg:  # the center's bag predicts each context word, its rows updated after each
             for c in ctx:
                 l, _, g_U, g_h = bag_logistic_loss_and_gradient(V, bag(word), U, *path(c))
                 loss += l
                 U -= alpha * g_U
-                if per_pair:
-                    np.add.at(V, bag(word), -alpha * g_h)
-                else:
-                    grad_h += g_h
-            if not per_pair:
-                np.add.at(V, bag(word), -alpha * grad_h)
+                np.add.at(V, bag(word), -alpha * g_h)
         else:  # the mean over the context words' bags predicts the center
             rows_in = np.concatenate([bag(c) for c in ctx])
             l, _, g_U, g_h = bag_logistic_loss_and_gradient(V, rows_in, U, *path(word))
@@ -84,9 +79,10 @@ def _reference(sentence, sg, per_pair, bags, tables, w_in, w_hs, alpha):
 @pytest.mark.parametrize("sg,per_pair", [(1, 0), (1, 1), (0, 0)], ids=["sg-per-window", "sg-per-pair", "cbow"])
 def test_kernel_steps_equal_the_float64_reference(sg, per_pair):
     bags, tables, w_in, w_hs = _setup()
+    bags = with_gains(bags, tables.lockf)
     sentence = [0, 3, 1, 4, 0]  # "walking" twice: its bag is updated by two windows
     got_in, got_hs, stats = _run(sentence, sg, per_pair, bags, tables, w_in, w_hs, 0.1)
-    ref_in, ref_hs, ref_loss = _reference(sentence, sg, per_pair, bags, tables, w_in, w_hs, 0.1)
+    ref_in, ref_hs, ref_loss = _reference(sentence, sg, bags, tables, w_in, w_hs, 0.1)
     assert np.abs(ref_in - w_in).max() > 1e-3  # the steps did something
     np.testing.assert_allclose(got_in, ref_in, atol=2e-5)
     np.testing.assert_allclose(got_hs, ref_hs, atol=2e-5)
@@ -94,8 +90,29 @@ def test_kernel_steps_equal_the_float64_reference(sg, per_pair):
     assert stats[kernels.EXAMPLES] == (8 if sg else 5)
 
 
-def test_per_window_differs_from_per_pair_only_by_the_order_of_updates():
+def test_the_gain_is_how_far_the_bag_mean_moves():
+    rng = np.random.default_rng(3)
+    rows = np.array([4, 7, 4, 1, 9, 4, 7, 2], dtype=np.int32)  # duplicates, as colliding n-grams give
+    offsets = np.array([0, 3, 5, 8], dtype=np.int64)
+    lockf = rng.uniform(0, 2, size=10).astype(np.float32)
+    lockf[9] = 0.0
+    for lf in (np.zeros(0, np.float32), lockf):
+        gain = with_gains(kernels.Bags(offsets, rows), lf).gain
+        for w in range(3):
+            W = rng.normal(size=(10, 4))
+            bag = rows[offsets[w]:offsets[w + 1]]
+            dx = rng.normal(size=4)
+            before = W[bag].mean(axis=0)
+            np.add.at(W, bag, (lf[bag, None] if lf.size else 1.0) * dx)
+            np.testing.assert_allclose(W[bag].mean(axis=0) - before, gain[w] * dx, rtol=1e-6)
+    assert gain.dtype == np.float32 and gain[1] != 1.0
+
+
+def test_per_window_without_the_gain_departs_from_fastText_order():
     bags, tables, w_in, w_hs = _setup()
-    a = _run([0, 3, 1], 1, 0, bags, tables, w_in, w_hs, 0.1)[0]
-    b = _run([0, 3, 1], 1, 1, bags, tables, w_in, w_hs, 0.1)[0]
-    assert 0 < np.abs(a - b).max() < 0.05 * np.abs(a - w_in).max()
+    assert len(np.unique(bags.rows[bags.offsets[0]:bags.offsets[1]])) < bags.offsets[1] - bags.offsets[0]
+    ref = _reference([0, 3, 1], 1, bags, tables, w_in, w_hs, 0.1)[0]
+    right = _run([0, 3, 1], 1, 0, with_gains(bags, tables.lockf), tables, w_in, w_hs, 0.1)[0]
+    wrong = _run([0, 3, 1], 1, 0, bags, tables, w_in, w_hs, 0.1)[0]  # gain taken as 1
+    np.testing.assert_allclose(right, ref, atol=2e-5)
+    assert np.abs(wrong - ref).max() > 1e-4

@@ -3,7 +3,7 @@
 A model plugs in by having ``subword_bags()`` (a :class:`.kernels.Bags`, or None for one row per
 word) and ``wv.input_matrix`` (the rows the bags point into). Skip-gram runs fastText's
 orientation with :func:`.kernels.train_chunk_center_bags` (the center's bag gathered once per
-window, or per pair with ``model.per_pair_updates``); CBOW runs the word2vec kernel over the bags,
+window and followed by its gain, :func:`with_gains`, or per pair with ``model.per_pair_updates``); CBOW runs the word2vec kernel over the bags,
 which is fastText's CBOW; without bags the model is plain word2vec and runs the word2vec kernel
 as it is. After every epoch the model's composed word vectors are recomputed
 (``wv.adjust_vectors()``), so callbacks and checkpoints see current vectors.
@@ -25,6 +25,8 @@ class SubwordEngine(NumbaEngine):
     def __init__(self, model: Any) -> None:
         super().__init__(model, bags=model.subword_bags(), w_in=model.wv.input_matrix)
         self.center_bags = self.bags is not None and bool(model.sg)
+        if self.center_bags:
+            self.bags = with_gains(self.bags, self.tables.lockf)
         self.per_pair = int(bool(model.per_pair_updates))
 
     def train(self, batch: Any, alpha0: float, alpha1: float, worker: int) -> Tally:
@@ -40,6 +42,23 @@ class SubwordEngine(NumbaEngine):
     def end_epoch(self) -> None:
         super().end_epoch()
         self.model.wv.adjust_vectors()
+
+
+def with_gains(bags: kernels.Bags, lockf: np.ndarray) -> kernels.Bags:
+    """``bags`` with their gains: when every row r of word w's bag receives lockf[r] * dx (once
+    per position it holds in the bag), the bag's mean moves by gain_w * dx with
+    gain_w = (1/n_w) * sum over the n_w positions of m_w(r) * lockf[r], m_w(r) being how many
+    positions of the bag hold r (fastText repeats an n-gram that occurs twice in a word).
+    float32 (V,); ``lockf`` empty means all 1."""
+    sizes = np.diff(bags.offsets)
+    owner = np.repeat(np.arange(len(sizes), dtype=np.int64), sizes)
+    key = owner * (int(bags.rows.max(initial=0)) + 1) + bags.rows
+    _, where, counts = np.unique(key, return_inverse=True, return_counts=True)
+    weight = counts[where].astype(np.float64)
+    if lockf.shape[0]:
+        weight *= lockf[bags.rows]
+    gain = np.bincount(owner, weights=weight, minlength=len(sizes)) / np.maximum(sizes, 1)
+    return kernels.Bags(bags.offsets, bags.rows, gain.astype(np.float32))
 
 
 def uses_subword_engine(model: Any) -> bool:

@@ -61,12 +61,17 @@ class Weights(NamedTuple):
 
 class Bags(NamedTuple):
     """The input rows of each word as CSR: word w's input vector is the mean of
-    w_in[rows[offsets[w]:offsets[w + 1]]] and its gradient goes to every one of those rows.
+    w_in[rows[offsets[w]:offsets[w + 1]]] and its gradient goes to every one of those rows
+    (``gain`` says how far that moves the mean, so a kernel can follow it without re-reading).
     Plain word2vec passes ``None`` instead (the bag of one: row w), compiled separately so that
     it pays nothing for the indirection."""
 
     offsets: np.ndarray  # int64 (V + 1,)
     rows: np.ndarray  # int32 (offsets[-1],)
+    #: float32 (V,): how much the mean of word w's bag moves when every row of the bag receives
+    #: dx (times its lock factor): (1/n_w) sum over the bag's positions of the row's multiplicity
+    #: in the bag times its lock factor; 1 for a bag of distinct unlocked rows. (0,): all 1.
+    gain: np.ndarray = np.zeros(0, dtype=np.float32)
 
 
 def sigmoid_tables() -> tuple[np.ndarray, np.ndarray]:

@@ -2,13 +2,17 @@
 
 fastText's skip-gram takes h = the mean of the center word's bag of rows (its own row and its
 character n-gram rows, :mod:`wordvec.text.subwords`) and predicts each context word from it,
-every row of the bag receiving the whole input gradient after each prediction. fastText thus
+every row of the bag receiving the whole input gradient dh after each prediction. fastText thus
 gathers and scatters the ~25 rows of the bag (minn 3, maxn 6) once per (center, context) pair,
-which is most of its time. Here, by default, h is gathered once per window, the window's context
-words are predicted from it one after another (each output row updated at once, as always), and
-the summed gradient dh is scattered once: the input side costs once per window instead of once
-per pair. ``per_pair=1`` keeps fastText's order of updates exactly (benchmarks/bench_train.py
---subwords --per-pair-updates measures both; docs/benchmarks.md has the figures).
+which is most of its time. Adding dh to every row of the bag moves their mean by exactly
+gain_w * dh (:class:`.config.Bags`; gain_w = 1 when the bag's rows are distinct and unlocked), so
+the same sequence of h is followed without re-reading the rows: here, by default, h is gathered
+once per window, moved by gain_w * dh after each prediction (each output row updated at once, as
+always), and the window's summed dh is scattered once. The arithmetic is fastText's, up to float
+rounding and to rows another thread changes within the window; the input side costs once per
+window instead of once per pair. ``per_pair=1`` re-gathers and scatters for every pair as fastText
+does (benchmarks/bench_train.py --subwords --per-pair-updates measures both; docs/benchmarks.md
+has the figures).
 
 Negative sampling draws K noise words per prediction, or with ``cfg.shared_negatives`` once per
 window, shared by the window's predictions (a noise word equal to the predicted word is skipped);
@@ -59,7 +63,8 @@ def train_chunk_center_bags(ids, offsets, weights, tables, cfg, alpha0, alpha1, 
     """Skip-gram over bags, fastText's orientation (the center's bag predicts each context word),
     on the sentences of one chunk (ids int32, offsets int64); alpha decays linearly from alpha0
     to alpha1 over the chunk. ``bags`` is a :class:`.config.Bags`, ``per_pair`` 0 (gather and
-    scatter the center's bag once per window) or 1 (once per prediction, fastText's order);
+    scatter the center's bag once per window, h following each update by the bag's gain) or 1
+    (gather and scatter once per prediction, as fastText);
     ``skip_loss`` as :func:`.chunk.train_chunk`'s.
     Mutates weights and rng (uint64[1]); adds loss, examples (predictions) and trained words to
     stats."""
@@ -72,6 +77,8 @@ def train_chunk_center_bags(ids, offsets, weights, tables, cfg, alpha0, alpha1, 
     look = cfg.lookahead > 0
     X = np.zeros((1, d), dtype=np.float32)
     dX = np.zeros((1, d), dtype=np.float32)
+    dsum = np.zeros(d, dtype=np.float32)
+    gains = bags.gain.shape[0] > 0
     g = np.empty(1, dtype=np.float32)
     n_rows = max(negative + 1, tables.codes.shape[1])
     rows = np.empty(n_rows, dtype=np.int32)
@@ -118,16 +125,22 @@ def train_chunk_center_bags(ids, offsets, weights, tables, cfg, alpha0, alpha1, 
                     scatter_word(w_in, bags, word, dX[0], d, tables.lockf)
             else:
                 gather_word(w_in, bags, word, X[0], d)
+                gain = bags.gain[word] if gains else np.float32(1.0)
                 for k in range(d):
-                    dX[0, k] = 0.0
+                    dsum[k] = 0.0
                 for c in range(lo, hi):
                     if c == pos:
                         continue
+                    for k in range(d):
+                        dX[0, k] = 0.0
                     lo_, state = _predict(X, dX, g, sent[c], weights, negative, hs, alpha, rows, targets, tables,
                                           state, noise, n_noise, skip_loss)
                     loss += lo_
                     examples += 1
-                scatter_word(w_in, bags, word, dX[0], d, tables.lockf)
+                    for k in range(d):
+                        X[0, k] += gain * dX[0, k]
+                        dsum[k] += dX[0, k]
+                scatter_word(w_in, bags, word, dsum, d, tables.lockf)
     rng[0] = state
     stats[LOSS] += loss
     stats[EXAMPLES] += examples
