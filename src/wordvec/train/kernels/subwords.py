@@ -16,7 +16,10 @@ has the figures).
 
 Negative sampling draws K noise words per prediction, or with ``cfg.shared_negatives`` once per
 window, shared by the window's predictions (a noise word equal to the predicted word is skipped);
-hierarchical softmax walks each context word's Huffman path. CBOW needs no kernel of its own: the
+hierarchical softmax walks each context word's Huffman path. The windows and noise words of a
+sentence are drawn before it is trained, so that the bag rows and output rows of the window
+``cfg.lookahead`` positions ahead are prefetched while this one computes: the output rows are
+random reads in a matrix larger than the caches. CBOW needs no kernel of its own: the
 word2vec kernel (:mod:`.chunk`) over bags is fastText's CBOW (the mean over the context words'
 bags predicts the center, every row of every bag gets dh).
 """
@@ -32,30 +35,49 @@ from .primitives import prefetch_row, subsample, window
 
 
 @numba.njit(inline="always")
-def _predict(X, dX, g, word, weights, negative, hs, alpha, rows, targets, tables, state, noise, n_noise,
-             skip_loss):
-    """Predict ``word`` from X[0] (dX[0] accumulates); n_noise >= 0: the shared noise words
-    noise[1:n_noise + 1], else K fresh ones. Returns (loss, state)."""
-    loss = 0.0
-    if negative > 0:
-        if n_noise >= 0:
-            rows[0] = word
-            targets[0] = 1.0
+def _plan_window(pos, sent, n, radius, shrink, negative, shared, n_words, plan, plan_m, noise, noise_targets,
+                 tables, state):
+    """Draw the window of position pos and, with negative sampling, the output rows of each of
+    its predictions: plan[k, :plan_m[k]] = the k-th context word then its noise words (fresh K,
+    or the window's shared draw without the context word itself). Returns (lo, hi, state)."""
+    lo, hi, state = window(pos, n, radius, state, shrink)
+    if negative == 0 or hi - lo <= 1:
+        return lo, hi, state
+    if shared:
+        m0, state = draw_negatives(sent[pos], n_words, negative, noise, noise_targets, tables, state)
+    k = 0
+    for c in range(lo, hi):
+        if c == pos:
+            continue
+        word = sent[c]
+        if shared:
+            plan[k, 0] = word
             m = 1
-            for j in range(1, n_noise + 1):
+            for j in range(1, m0):
                 if noise[j] != word:
-                    rows[m] = noise[j]
-                    targets[m] = 0.0
+                    plan[k, m] = noise[j]
                     m += 1
         else:
-            m, state = draw_negatives(word, weights.w_ns.shape[0], negative, rows, targets, tables, state)
-        loss += update_outputs(X, 0, 1, weights.w_ns, rows, targets, m, alpha, dX, g, tables, skip_loss)
+            m, state = draw_negatives(word, n_words, negative, plan[k], noise_targets, tables, state)
+        plan_m[k] = m
+        k += 1
+    return lo, hi, state
+
+
+@numba.njit(inline="always")
+def _predict(X, dX, g, word, weights, negative, hs, alpha, rows, m, ns_targets, targets, tables, skip_loss):
+    """Predict ``word`` from X[0] (dX[0] accumulates): negative sampling against the output rows
+    rows[:m] (word, then its noise words), and/or hierarchical softmax along word's path.
+    Returns the loss."""
+    loss = 0.0
+    if negative > 0:
+        loss += update_outputs(X, 0, 1, weights.w_ns, rows, ns_targets, m, alpha, dX, g, tables, skip_loss)
     if hs:
         n = tables.code_lengths[word]
         for j in range(n):
             targets[j] = 1.0 - tables.codes[word, j]
         loss += update_outputs(X, 0, 1, weights.w_hs, tables.points[word], targets, n, alpha, dX, g, tables, skip_loss)
-    return loss, state
+    return loss
 
 
 @numba.njit(nogil=True, fastmath=FASTMATH, cache=True)
@@ -69,26 +91,34 @@ def train_chunk_center_bags(ids, offsets, weights, tables, cfg, alpha0, alpha1, 
     Mutates weights and rng (uint64[1]); adds loss, examples (predictions) and trained words to
     stats."""
     w_in = weights.w_in
+    w_ns = weights.w_ns
     d = w_in.shape[1]
     radius = cfg.window
     negative = cfg.negative
     hs = cfg.hs != 0
     shared = cfg.shared_negatives != 0 and negative > 0
-    look = cfg.lookahead > 0
+    look = cfg.lookahead
+    width = 2 * radius
     X = np.zeros((1, d), dtype=np.float32)
     dX = np.zeros((1, d), dtype=np.float32)
     dsum = np.zeros(d, dtype=np.float32)
     gains = bags.gain.shape[0] > 0
     g = np.empty(1, dtype=np.float32)
-    n_rows = max(negative + 1, tables.codes.shape[1])
-    rows = np.empty(n_rows, dtype=np.int32)
-    targets = np.empty(n_rows, dtype=np.float32)
+    targets = np.empty(max(1, tables.codes.shape[1]), dtype=np.float32)
+    ns_targets = np.zeros(negative + 1, dtype=np.float32)
+    ns_targets[0] = 1.0
     noise = np.empty(negative + 1, dtype=np.int32)
     noise_targets = np.empty(negative + 1, dtype=np.float32)
     max_len = 0
     for s in range(offsets.shape[0] - 1):
         max_len = max(max_len, offsets[s + 1] - offsets[s])
     sent = np.empty(max_len, dtype=np.int32)
+    # Windows and noise words depend on no weights: each sentence's are drawn first (in the
+    # order one loop would draw them) so that the rows of window pos + look can be prefetched.
+    win_lo = np.empty(max_len, dtype=np.int64)
+    win_hi = np.empty(max_len, dtype=np.int64)
+    plan = np.empty((max_len if negative > 0 else 1, width, negative + 1), dtype=np.int32)
+    plan_m = np.zeros((max_len, width), dtype=np.int64)
     state = rng[0]
     total = max(1, ids.shape[0])
     loss = 0.0
@@ -99,47 +129,49 @@ def train_chunk_center_bags(ids, offsets, weights, tables, cfg, alpha0, alpha1, 
         n, state = subsample(ids, offsets[s], offsets[s + 1], tables.keep, sent, state)
         trained += n
         for pos in range(n):
+            win_lo[pos], win_hi[pos], state = _plan_window(
+                pos, sent, n, radius, cfg.shrink_windows, negative, shared, w_ns.shape[0],
+                plan[pos if negative > 0 else 0], plan_m[pos], noise, noise_targets, tables, state,
+            )
+        for pos in range(n):
             word = sent[pos]
-            lo, hi, state = window(pos, n, radius, state)
-            if hi - lo <= 1:
-                continue
-            if look and pos + 1 < n:
-                a, b = bag_bounds(bags, sent[pos + 1])
+            lo, hi = win_lo[pos], win_hi[pos]
+            nxt = pos + look
+            if look > 0 and nxt < n:
+                a, b = bag_bounds(bags, sent[nxt])
                 for j in range(a, b):
                     prefetch_row(w_in[bag_row(bags, j)])
-            n_noise = -1
-            if shared:
-                m, state = draw_negatives(word, weights.w_ns.shape[0], negative, noise, noise_targets, tables, state)
-                n_noise = m - 1
-            if per_pair:
-                for c in range(lo, hi):
-                    if c == pos:
-                        continue
-                    gather_word(w_in, bags, word, X[0], d)
-                    for k in range(d):
-                        dX[0, k] = 0.0
-                    lo_, state = _predict(X, dX, g, sent[c], weights, negative, hs, alpha, rows, targets, tables,
-                                          state, noise, n_noise, skip_loss)
-                    loss += lo_
-                    examples += 1
-                    scatter_word(w_in, bags, word, dX[0], d, tables.lockf)
-            else:
+                if negative > 0:
+                    for k in range(win_hi[nxt] - win_lo[nxt] - 1):
+                        for j in range(plan_m[nxt, k]):
+                            prefetch_row(w_ns[plan[nxt, k, j]])
+            if hi - lo <= 1:
+                continue
+            if not per_pair:
                 gather_word(w_in, bags, word, X[0], d)
                 gain = bags.gain[word] if gains else np.float32(1.0)
                 for k in range(d):
                     dsum[k] = 0.0
-                for c in range(lo, hi):
-                    if c == pos:
-                        continue
-                    for k in range(d):
-                        dX[0, k] = 0.0
-                    lo_, state = _predict(X, dX, g, sent[c], weights, negative, hs, alpha, rows, targets, tables,
-                                          state, noise, n_noise, skip_loss)
-                    loss += lo_
-                    examples += 1
-                    for k in range(d):
-                        X[0, k] += gain * dX[0, k]
-                        dsum[k] += dX[0, k]
+            k = 0
+            for c in range(lo, hi):
+                if c == pos:
+                    continue
+                if per_pair:
+                    gather_word(w_in, bags, word, X[0], d)
+                for j in range(d):
+                    dX[0, j] = 0.0
+                loss += _predict(X, dX, g, sent[c], weights, negative, hs, alpha,
+                                 plan[pos if negative > 0 else 0, k], plan_m[pos, k], ns_targets, targets,
+                                 tables, skip_loss)
+                examples += 1
+                k += 1
+                if per_pair:
+                    scatter_word(w_in, bags, word, dX[0], d, tables.lockf)
+                else:
+                    for j in range(d):
+                        X[0, j] += gain * dX[0, j]
+                        dsum[j] += dX[0, j]
+            if not per_pair:
                 scatter_word(w_in, bags, word, dsum, d, tables.lockf)
     rng[0] = state
     stats[LOSS] += loss
