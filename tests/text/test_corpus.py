@@ -6,6 +6,7 @@ import bz2
 import gzip
 import io
 import itertools
+import random
 from collections import Counter
 
 import numpy as np
@@ -18,6 +19,7 @@ from wordvec.text.corpus import (
     check_reiterable,
     compact_ids,
     count_sentences,
+    interleaved_order,
     count_text,
     encode_text,
     open_corpus,
@@ -333,3 +335,37 @@ def test_count_with_max_vocab_size_prunes_like_word2vec_c(tmp_path):
     count_text(TextBlocks(path), counter, workers=2)
     assert counter.pruned_words > 0 and set(counter.counts) <= {"a", "b", "c", "d", "e"}
     assert len(counter.counts) <= 3 and counter.counts["a"] == 9
+
+
+@pytest.mark.parametrize("suffix", [".txt", ".txt.gz"])
+@pytest.mark.parametrize("streams", [1, 2, 3, 8])
+def test_interleaved_reads_every_block_once_in_the_streams_order(tmp_path, suffix, streams):
+    rng = random.Random(streams)
+    text = "".join(" ".join(rng.choice(["a", "bb", "ccc"]) for _ in range(rng.randint(1, 30))) + "\n" for _ in range(3000))
+    path = tmp_path / f"c{suffix}"
+    with (gzip.open if suffix.endswith(".gz") else open)(path, "wt") as f:
+        f.write(text)
+    sequential = list(TextBlocks(path, block_bytes=2048).blocks())
+    order, bounds = interleaved_order(len(sequential), streams)
+    assert len(sequential) > 20 and len(bounds) == min(streams, len(sequential)) + 1
+    nxt = list(bounds[:-1])
+    expected = []
+    for run in order:
+        expected.append(sequential[nxt[run]])
+        nxt[run] += 1
+    assert nxt == list(bounds[1:])
+    blocks = TextBlocks(path, block_bytes=2048)
+    assert list(blocks.interleaved(streams)) == expected
+    assert b"".join(sorted(expected)) == b"".join(sorted(sequential))
+    for start in (1, 7, len(expected) - 1):  # resuming from a position of that order
+        assert list(blocks.interleaved(streams, start)) == expected[start:]
+
+
+def test_interleaved_refuses_a_file_that_shrank_after_counting(tmp_path):
+    path = tmp_path / "c.txt"
+    path.write_text("word another\n" * 5000)
+    blocks = TextBlocks(path, block_bytes=2048)
+    assert blocks.block_count() > 4
+    path.write_text("word another\n" * 100)
+    with pytest.raises(CorpusError, match="changed while it was read"):
+        list(blocks.interleaved(4))

@@ -101,6 +101,8 @@ class TextBlocks:
         self.path = self.paths[0] if isinstance(path, (list, tuple)) else Path(path)
         self.block_bytes = block_bytes
         self.invalid_bytes = 0
+        self._block_count: int | None = None
+        self._block_starts: np.ndarray | None = None
         self.verbatim = len(self.paths) == 1  # verbatim: byte offsets are the file's
         for p in self.paths:
             f, verbatim = _open_corpus(p, report=True)
@@ -113,9 +115,67 @@ class TextBlocks:
     def blocks(self, start_block: int = 0) -> Iterator[bytes]:
         """Yield the blocks in order, skipping the first ``start_block`` (for resuming)."""
         self.invalid_bytes = 0
+        yield from self._run(start_block, None)
+
+    def _run(self, start: int, stop: int | None) -> Iterator[bytes]:
+        """Blocks start .. stop - 1 of a pass (stop None: to the end). A plain file whose blocks
+        were counted is read from the run's first byte on; otherwise the blocks before ``start``
+        are read and dropped."""
+        if self._block_starts is not None and start > 0:
+            yield from self._seek_run(start, len(self._block_starts) - 1 if stop is None else stop)
+            return
         for index, block in enumerate(self.cut(self.reads())):
-            if index >= start_block:
+            if stop is not None and index >= stop:
+                return
+            if index >= start:
                 yield self.clean(block)
+
+    def _seek_run(self, start: int, stop: int) -> Iterator[bytes]:
+        bounds = self._block_starts
+        with open(self.paths[0], "rb") as f:
+            f.seek(int(bounds[start]))
+            for i in range(start, stop):
+                size = int(bounds[i + 1] - bounds[i])
+                data = f.read(size)
+                if len(data) != size:
+                    raise CorpusError(f"corpus file '{self.paths[0]}' changed while it was read (it is shorter)")
+                yield self.clean(data)
+
+    def block_count(self) -> int:
+        """The number of blocks of a pass (counted by one pass over the text, then remembered,
+        with each block's first byte when the file is plain)."""
+        if self._block_count is None:
+            sizes = [len(block) for block in self.cut(self.reads())]
+            self._block_count = len(sizes)
+            if self.verbatim:
+                self._block_starts = np.concatenate([[0], np.cumsum(sizes, dtype=np.int64)])
+        return self._block_count
+
+    def interleaved(self, streams: int, start_block: int = 0) -> Iterator[bytes]:
+        """Every block of a pass once, in the order of ``streams`` readers working side by side:
+        the pass is split into ``streams`` runs of consecutive blocks and the order takes one
+        block of each run in turn (see :func:`interleaved_order`), skipping the first
+        ``start_block`` blocks of that order (for resuming). word2vec.c and fastText read so,
+        each thread from its own offset: a corpus assembled source after source is then not
+        learned one source at a time as the learning rate falls. Each run is read on its own:
+        a plain file from the run's first byte, a compressed one decompressed up to it."""
+        self.invalid_bytes = 0
+        n = self.block_count() if streams > 1 else 0
+        if n <= 1 or streams <= 1:
+            yield from self._run(start_block, None)
+            return
+        order, bounds = interleaved_order(n, streams)
+        done = np.bincount(order[:start_block], minlength=len(bounds) - 1)
+        runs = [self._run(int(bounds[k] + done[k]), int(bounds[k + 1])) for k in range(len(bounds) - 1)]
+        try:
+            for k in order[start_block:]:
+                block = next(runs[k], None)
+                if block is None:
+                    raise CorpusError(f"corpus '{self.path}' changed while it was read (fewer blocks than counted)")
+                yield block
+        finally:
+            for run in runs:
+                run.close()
 
     def reads(self) -> Iterator[bytes]:
         """The file's bytes (decompressed) in reads of about ``block_bytes``."""
@@ -160,6 +220,19 @@ class TextBlocks:
         bad = text.count("\ufffd") - block.count("\ufffd".encode())
         self.invalid_bytes += bad
         return text.encode("utf-8") if bad else block
+
+
+def interleaved_order(n: int, streams: int) -> tuple[np.ndarray, np.ndarray]:
+    """The order in which :meth:`TextBlocks.interleaved` reads n blocks with ``streams``
+    readers: (order int64 (n,), the run each position reads from; bounds int64 (k + 1,), run k
+    being blocks bounds[k] .. bounds[k + 1] - 1), k = min(streams, n) runs of near-equal length,
+    one block of each run in turn; a run that ends drops out."""
+    k = max(1, min(int(streams), int(n)))
+    bounds = np.arange(k + 1, dtype=np.int64) * n // k
+    lengths = np.diff(bounds)
+    step = np.arange(int(lengths.max()))[:, None]
+    grid = np.broadcast_to(np.arange(k), (len(step), k))
+    return grid[step < lengths[None, :]].astype(np.int64), bounds
 
 
 def count_text(blocks: Iterable[bytes], counter: VocabCounter, workers: int = 1) -> None:

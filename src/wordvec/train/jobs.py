@@ -20,6 +20,12 @@ from ..errors import ParameterError
 #: Marker a job source yields where every rank must synchronise.
 SYNC = ("sync",)
 
+#: Readers a text file's blocks are taken from side by side (:meth:`.TextBlocks.interleaved`):
+#: a plain file's runs start with a seek; a compressed file's are decompressed up to their start,
+#: (k - 1) / 2 extra passes per epoch, so it is read by two.
+STREAMS = 8
+COMPRESSED_STREAMS = 2
+
 
 class WordBatch(NamedTuple):
     """Sentences as token ids: ids int32 (n,), sentence j is ids[offsets[j]:offsets[j+1]]
@@ -49,8 +55,9 @@ def open_corpus_source(sentences: Any, corpus_file: Any) -> TextBlocks | Iterabl
 
 class CorpusJobs:
     """The jobs of a corpus for a vocabulary: 256 KiB blocks of a text file (tokenized on the
-    worker threads by the compiled hash-table lookup) or chunks of about 50k words of a sentence
-    iterable (encoded as they are read). A position counts blocks or sentences."""
+    worker threads by the compiled hash-table lookup), taken from :data:`STREAMS` evenly spaced
+    parts of the file in turn (:data:`COMPRESSED_STREAMS` for a compressed or decoded one), or chunks of about 50k words of a sentence iterable (encoded as
+    they are read, in order). A position counts blocks or sentences."""
 
     def __init__(self, corpus: TextBlocks | Iterable[Sequence[str]], vocab: Vocabulary, max_sentence_length: int) -> None:
         self.corpus = corpus
@@ -65,7 +72,8 @@ class CorpusJobs:
 
     def jobs(self, position: int) -> Iterator[tuple[Any, int]]:
         if self.is_file:
-            for i, block in enumerate(self.corpus.blocks(start_block=position)):  # type: ignore[union-attr]
+            streams = STREAMS if self.corpus.verbatim else COMPRESSED_STREAMS  # type: ignore[union-attr]
+            for i, block in enumerate(self.corpus.interleaved(streams, start_block=position)):  # type: ignore[union-attr]
                 yield block, position + i + 1
         else:
             for ids, offsets, raw, consumed in sentence_chunks(
