@@ -2,11 +2,16 @@
 
 gensim's table maps strings (a unigram, or a bigram's tokens joined by the delimiter) to counts.
 Counting it directly costs a string hash table lookup with a cache miss or three for every bigram.
-Here each token is looked up in a small table of distinct words (mostly cache-resident), and a
-bigram ``a b`` is counted in an open-addressing table (linear probing, at most 2/3 full) keyed by
-the int64 ``id(a) << 32 | id(b)`` held in the slot itself (one cache miss); a bigram with connector words in between is keyed by its
-ids' bytes in a :class:`KeyTable`. :func:`materialize` then builds gensim's string table, merging
-the keys that spell the same string (a token containing the delimiter), so the result is exact.
+Here each token is looked up in a small table of distinct words (mostly cache-resident; a token
+of at most 7 bytes is found by its bytes packed into one int64, held in the slot itself, without
+hashing or comparing bytes), and a bigram ``a b`` is counted in an open-addressing table (linear
+probing, at most 2/3 full) keyed by the int64 ``id(a) << 32 | id(b)`` held in the slot itself (one
+cache miss); a bigram with connector words in between is keyed by its ids' bytes in a
+:class:`KeyTable`. :func:`materialize` then builds gensim's string table, merging the keys that
+spell the same string (a token containing the delimiter), so the result is exact. When no word
+contains the delimiter (:func:`distinct_spellings`), every key spells a distinct string and
+:func:`export_ids` scores the phrases straight from the id counts, as gensim's ``export_phrases``
+scores its string table, without building that table (three times the memory of the id counts).
 
 While nothing is pruned the counts do not depend on this representation. The caller counts here
 while words + pairs + sequences (an upper bound on the string table's size) stays within
@@ -18,7 +23,7 @@ from __future__ import annotations
 import numba
 import numpy as np
 
-from .phrasetable import KeyTable, is_connector
+from .phrasetable import KeyTable, bigram_score, is_connector
 from .tokens import find_or_add
 
 #: :func:`count_ids` stops: all sentences counted, room needed, or the size bound passed.
@@ -29,11 +34,13 @@ _EMPTY = np.int64(-1)
 
 class IdCounts:
     """The state of an id count: words (a KeyTable with counts; ``connector[i]`` marks connector
-    words, which get an id but no count), pairs (``pair_keys`` int64, -1 empty, ``pair_counts``),
-    sequences (a KeyTable over int32 ids as bytes)."""
+    words, which get an id but no count; ``short`` maps the packed bytes of the words of at most 7
+    bytes to their ids: int64 pairs (key, id), key -1 empty, at most half full), pairs
+    (``pair_keys`` int64, -1 empty, ``pair_counts``), sequences (a KeyTable over int32 ids as bytes)."""
 
     def __init__(self) -> None:
         self.words = KeyTable(np.int64, keys=1 << 14, key_bytes=1 << 18)
+        self.short = np.full(2 << 15, _EMPTY, dtype=np.int64)
         self.connector = np.zeros(self.words.values.shape[0], dtype=np.uint8)
         self.counted_words = 0
         self.pair_keys = np.full(1 << 16, _EMPTY, dtype=np.int64)
@@ -47,6 +54,11 @@ class IdCounts:
     def reserve(self, tokens: int, n_bytes: int) -> None:
         """Room for a sentence of ``tokens`` tokens spanning ``n_bytes`` bytes."""
         self.words.reserve(tokens, n_bytes)
+        if 4 * (self.words.n + tokens + 1) > self.short.shape[0]:
+            size = self.short.shape[0] // 2
+            while 4 * (self.words.n + tokens + 1) > 2 * size:
+                size *= 2
+            self.short = _rehash_short(self.short, size)
         if self.connector.shape[0] < self.words.values.shape[0]:
             grown = np.zeros(self.words.values.shape[0], dtype=np.uint8)
             grown[: self.connector.shape[0]] = self.connector
@@ -60,7 +72,7 @@ class IdCounts:
 
     def arrays(self) -> tuple:
         w, s = self.words, self.sequences
-        return (w.slots, w.key_bytes, w.offsets, w.values, self.connector, w.n, self.counted_words,
+        return (self.short, w.slots, w.key_bytes, w.offsets, w.values, self.connector, w.n, self.counted_words,
                 self.pair_keys, self.pair_counts, self.pairs, s.slots, s.key_bytes, s.offsets, s.values, s.n)
 
 
@@ -85,10 +97,55 @@ def _rehash_pairs(keys, counts, size):
     return new_keys, new_counts
 
 
+@numba.njit(inline="always")
+def _packed(src, start, stop):
+    """The bytes of a token of at most 7 bytes and its length in one non-negative int64 (distinct
+    tokens, distinct keys)."""
+    key = np.int64(stop - start) << 56
+    for k in range(stop - start):
+        key |= np.int64(src[start + k]) << (8 * k)
+    return key
+
+
+@numba.njit(nogil=True, cache=True)
+def _rehash_short(short, size):
+    new = np.full(2 * size, -1, dtype=np.int64)
+    mask = size - 1
+    for i in range(0, short.shape[0], 2):
+        k = short[i]
+        if k >= 0:
+            h = _pair_slot(k, mask)
+            while new[2 * h] >= 0:
+                h = (h + 1) & mask
+            new[2 * h] = k
+            new[2 * h + 1] = short[i + 1]
+    return new
+
+
+@numba.njit(inline="always")
+def _word_id(src, start, stop, short, wslots, wbytes, woffsets, nw):
+    """find_or_add for the word table, through ``short`` for a token of at most 7 bytes."""
+    if stop - start > 7:
+        return find_or_add(src, start, stop, wslots, wbytes, woffsets, nw)
+    key = _packed(src, start, stop)
+    mask = short.shape[0] // 2 - 1
+    h = _pair_slot(key, mask)
+    while True:
+        k = short[2 * h]
+        if k == key:
+            return short[2 * h + 1], nw
+        if k < 0:
+            w, nw = find_or_add(src, start, stop, wslots, wbytes, woffsets, nw)
+            short[2 * h] = key
+            short[2 * h + 1] = w
+            return w, nw
+        h = (h + 1) & mask
+
+
 @numba.njit(nogil=True, cache=True)
 def count_ids(
     src, starts, ends, sent, s0, connectors, limit,
-    wslots, wbytes, woffsets, wcounts, connector, nw, counted,
+    short, wslots, wbytes, woffsets, wcounts, connector, nw, counted,
     pkeys, pcounts, npairs, sslots, sbytes, soffsets, scounts, ns, ids, idbytes,
 ):
     """Count sentences s0, s0+1, ... by id (see the module docstring). ``ids`` (int32) and
@@ -105,13 +162,14 @@ def count_ids(
         for i in range(a, b):
             span += ends[i] - starts[i]
         if (nw + t + 1 > wcounts.shape[0] or woffsets[nw] + span > wbytes.shape[0]
-                or 2 * (nw + t + 1) > wslots.shape[0] or 3 * (npairs + t + 1) > 2 * pkeys.shape[0]
+                or 2 * (nw + t + 1) > wslots.shape[0] or 4 * (nw + t + 1) > short.shape[0]
+                or 3 * (npairs + t + 1) > 2 * pkeys.shape[0]
                 or ns + t + 1 > scounts.shape[0] or soffsets[ns] + 4 * (2 * t + 1) > sbytes.shape[0]
                 or 2 * (ns + t + 1) > sslots.shape[0]):
             return GROW, s, nw, counted, npairs, ns, words
         start = -1
         for i in range(a, b):
-            w, n2 = find_or_add(src, starts[i], ends[i], wslots, wbytes, woffsets, nw)
+            w, n2 = _word_id(src, starts[i], ends[i], short, wslots, wbytes, woffsets, nw)
             if n2 > nw:
                 nw = n2
                 wcounts[w] = 0
@@ -267,10 +325,98 @@ def to_table(counts: IdCounts, delim: np.ndarray) -> KeyTable:
                                             s.key_bytes, s.offsets, s.n, delim.shape[0])
     table = KeyTable(np.int64, keys=max(keys, 1), key_bytes=max(size, 1))
     scratch = np.empty(longest + 1, dtype=np.uint8)
-    dedupe = not distinct_spellings(w.key_bytes, w.n, w.offsets, delim)
+    dedupe = not spells_distinct(counts, delim)
     table.n = materialize(w.key_bytes, w.offsets, w.values, counts.connector, w.n, counts.pair_keys,
                           counts.pair_counts, s.key_bytes, s.offsets, s.values, s.n, delim, scratch, *table.arrays(),
                           0, dedupe)
     if not dedupe:
         table.rehash()
     return table
+
+
+@numba.njit(nogil=True, cache=True)
+def export_ids(
+    mode, wbytes, woffsets, wcounts, pkeys, pcounts, sbytes, soffsets, scounts, ns, n_keys, delim, min_count,
+    threshold, corpus_word_count,
+):
+    """gensim's ``export_phrases`` over id counts whose keys spell distinct strings (see
+    :func:`distinct_spellings`): every pair and sequence scored from the counts of its first and
+    last words (those of the parts gensim gets by splitting its key at the delimiter), ``len_vocab``
+    = ``n_keys``, kept when not ``score <= threshold``. Returns the kept keys spelled
+    ``(key_bytes, offsets, scores)``, pairs in slot order then sequences: the order of the table
+    :func:`materialize` builds."""
+    m = 0
+    keep = np.empty(1024, dtype=np.int64)
+    scores = np.empty(1024, dtype=np.float64)
+    size = 0
+    dl = delim.shape[0]
+    n_slots = pkeys.shape[0]
+    for x in range(n_slots + ns):
+        if x < n_slots:
+            k = pkeys[x]
+            if k < 0:
+                continue
+            a, b, c = k >> 32, k & 0xFFFFFFFF, pcounts[x]
+            length = woffsets[a + 1] - woffsets[a] + dl + woffsets[b + 1] - woffsets[b]
+        else:
+            p0, p1 = soffsets[x - n_slots], soffsets[x - n_slots + 1]
+            a, b, c = _id_at(sbytes, p0), _id_at(sbytes, p1 - 4), scounts[x - n_slots]
+            length = -dl
+            for p in range(p0, p1, 4):
+                v = _id_at(sbytes, p)
+                length += woffsets[v + 1] - woffsets[v] + dl
+        if wcounts[a] <= 0 or wcounts[b] <= 0 or c <= 0:
+            continue
+        score = bigram_score(mode, wcounts[a], wcounts[b], c, n_keys, min_count, corpus_word_count)
+        if score <= threshold:
+            continue
+        if m == keep.shape[0]:
+            bigger = np.empty(2 * m, dtype=np.int64)
+            bigger[:m] = keep
+            keep = bigger
+            wider = np.empty(2 * m, dtype=np.float64)
+            wider[:m] = scores
+            scores = wider
+        keep[m] = x
+        scores[m] = score
+        size += length
+        m += 1
+    key_bytes = np.empty(size, dtype=np.uint8)
+    offsets = np.zeros(m + 1, dtype=np.int64)
+    pair = np.empty(8, dtype=np.uint8)
+    for j in range(m):
+        x = keep[j]
+        if x < n_slots:
+            k = pkeys[x]
+            a, b = k >> 32, k & 0xFFFFFFFF
+            for q in range(4):
+                pair[q] = (a >> (8 * q)) & 255
+                pair[4 + q] = (b >> (8 * q)) & 255
+            length = _spell(pair, 0, 8, wbytes, woffsets, delim, key_bytes[offsets[j] :])
+        else:
+            x -= n_slots
+            length = _spell(sbytes, soffsets[x], soffsets[x + 1], wbytes, woffsets, delim, key_bytes[offsets[j] :])
+        offsets[j + 1] = offsets[j] + length
+    return key_bytes, offsets, scores[:m].copy()
+
+
+def key_count(counts: IdCounts) -> int:
+    """The number of keys of gensim's string table of the id counts when they spell distinct strings."""
+    return counts.counted_words + counts.pairs + counts.sequences.n
+
+
+def spells_distinct(counts: IdCounts, delim: np.ndarray) -> bool:
+    """Whether every key of the id counts spells a distinct string (see :func:`distinct_spellings`)."""
+    return bool(distinct_spellings(counts.words.key_bytes, counts.words.n, counts.words.offsets, delim))
+
+
+def export_table(counts: IdCounts, mode: int, delim: np.ndarray, min_count: float, threshold: float,
+                 corpus_word_count: float) -> KeyTable:
+    """The phrases of id counts that spell distinct strings and their scores (float64), as a
+    KeyTable: what ``export_phrases`` gives on the string table, without building it."""
+    w, s = counts.words, counts.sequences
+    key_bytes, offsets, scores = export_ids(
+        mode, w.key_bytes, w.offsets, w.values, counts.pair_keys, counts.pair_counts, s.key_bytes, s.offsets,
+        s.values, s.n, key_count(counts), delim, float(min_count), float(threshold), float(corpus_word_count),
+    )
+    return KeyTable.from_arrays(key_bytes, offsets, scores)
