@@ -312,3 +312,18 @@ def test_random_corpora_equal_gensim(text, more, min_count, threshold, scoring, 
     assert list(ours[sentences]) == list(theirs[sentences])
     assert list(ours.freeze()[sentences]) == list(theirs.freeze()[sentences])
     assert ours.find_phrases(sentences) == theirs.find_phrases(sentences)
+
+
+def test_progress_is_logged_every_progress_per_sentences(sst_file, caplog):
+    with caplog.at_level("INFO", logger="wordvec.text.phrases"):
+        Phrases(corpus_file=sst_file, progress_per=2000)
+    lines = [r.getMessage() for r in caplog.records if r.getMessage().startswith("PROGRESS")]
+    at = [int(line.split("#")[1].split(",")[0]) for line in lines]
+    assert len(at) >= 3 and at == sorted(at)
+    assert all(b // 2000 > a // 2000 for a, b in zip(at, at[1:]))  # one line per multiple passed at most
+    caplog.clear()
+    with caplog.at_level("INFO", logger="wordvec.text.phrases"):
+        Phrases(corpus_file=sst_file, progress_per=10**9)
+    assert not any(r.getMessage().startswith("PROGRESS") for r in caplog.records)
+    with pytest.raises(ParameterError, match="progress_per"):
+        Phrases(progress_per=0)

@@ -23,7 +23,7 @@ from __future__ import annotations
 import numba
 import numpy as np
 
-from .phrasetable import KeyTable, bigram_score, is_connector
+from .phrasetable import KeyTable, bigram_score, is_connector, resized
 from .tokens import find_or_add
 
 #: :func:`count_ids` stops: all sentences counted, room needed, or the size bound passed.
@@ -33,27 +33,34 @@ _EMPTY = np.int64(-1)
 
 
 class IdCounts:
-    """The state of an id count: words (a KeyTable with counts; ``connector[i]`` marks connector
-    words, which get an id but no count; ``short`` maps the packed bytes of the words of at most 7
-    bytes to their ids: int64 pairs (key, id), key -1 empty, at most half full), pairs
-    (``pair_keys`` int64, -1 empty, ``pair_counts``), sequences (a KeyTable over int32 ids as bytes)."""
+    """The state of an id count, in two parts that two threads fill at once.
+
+    The words (:meth:`map_words`, the reading thread): a KeyTable of distinct tokens, ids in order
+    of first sight; ``connector[i]`` marks connector words; ``short`` maps the packed bytes of the
+    words of at most 7 bytes to their ids (int64 pairs (key, id), key -1 empty, at most half full).
+    The counts (:func:`count_ids`, the counting thread, on the ids of blocks already mapped):
+    ``counts`` (int64, per word id; connector words are not counted), ``counted_words`` (words
+    counted at least once), pairs (``pair_keys`` int64, -1 empty, ``pair_counts``), sequences (a
+    KeyTable over int32 ids as bytes). A thread only replaces (grows) the arrays of its own part;
+    the counting thread reads ``connector`` and the word bytes only for ids already mapped, which
+    every copy holds."""
 
     def __init__(self) -> None:
         self.words = KeyTable(np.int64, keys=1 << 14, key_bytes=1 << 18)
         self.short = np.full(2 << 15, _EMPTY, dtype=np.int64)
         self.connector = np.zeros(self.words.values.shape[0], dtype=np.uint8)
+        self.counts = np.zeros(1 << 14, dtype=np.int64)
         self.counted_words = 0
         self.pair_keys = np.full(1 << 16, _EMPTY, dtype=np.int64)
         self.pair_counts = np.zeros(1 << 16, dtype=np.int64)
         self.pairs = 0
         self.sequences = KeyTable(np.int64, keys=1 << 10, key_bytes=1 << 14)
 
-    def size_bound(self) -> int:
-        return self.counted_words + self.pairs + self.sequences.n
-
-    def reserve(self, tokens: int, n_bytes: int) -> None:
-        """Room for a sentence of ``tokens`` tokens spanning ``n_bytes`` bytes."""
-        self.words.reserve(tokens, n_bytes)
+    def map_words(self, src: np.ndarray, starts: np.ndarray, ends: np.ndarray, connectors: tuple) -> tuple[np.ndarray, int]:
+        """The word ids (int32) of the tokens of a stream, adding new words; and the number of
+        words after it."""
+        tokens = starts.shape[0]
+        self.words.reserve(tokens, src.shape[0])
         if 4 * (self.words.n + tokens + 1) > self.short.shape[0]:
             size = self.short.shape[0] // 2
             while 4 * (self.words.n + tokens + 1) > 2 * size:
@@ -63,6 +70,16 @@ class IdCounts:
             grown = np.zeros(self.words.values.shape[0], dtype=np.uint8)
             grown[: self.connector.shape[0]] = self.connector
             self.connector = grown
+        ids = np.empty(tokens, dtype=np.int32)
+        w = self.words
+        w.n = map_words(src, starts, ends, connectors, self.short, w.slots, w.key_bytes, w.offsets, self.connector,
+                        w.n, ids)
+        return ids, w.n
+
+    def reserve_counts(self, words: int, tokens: int) -> None:
+        """Room to count ``words`` word ids and a sentence of ``tokens`` tokens (counting thread)."""
+        if self.counts.shape[0] < words:
+            self.counts = resized(self.counts, max(words, self.counts.shape[0] * 3 // 2))
         if 3 * (self.pairs + tokens + 1) > 2 * self.pair_keys.shape[0]:
             size = self.pair_keys.shape[0]
             while 3 * (self.pairs + tokens + 1) > 2 * size:
@@ -70,10 +87,17 @@ class IdCounts:
             self.pair_keys, self.pair_counts = _rehash_pairs(self.pair_keys, self.pair_counts, size)
         self.sequences.reserve(tokens, 4 * (2 * tokens + 1))
 
-    def arrays(self) -> tuple:
-        w, s = self.words, self.sequences
-        return (self.short, w.slots, w.key_bytes, w.offsets, w.values, self.connector, w.n, self.counted_words,
-                self.pair_keys, self.pair_counts, self.pairs, s.slots, s.key_bytes, s.offsets, s.values, s.n)
+    def mapped(self, n_words: int | None) -> int:
+        """``n_words``, or when None every word mapped (once the reading thread is done); with
+        ``counts`` made to cover them."""
+        n = self.words.n if n_words is None else n_words
+        self.reserve_counts(n, 0)
+        return n
+
+    def count_arrays(self) -> tuple:
+        s = self.sequences
+        return (self.counts, self.counted_words, self.pair_keys, self.pair_counts, self.pairs, s.slots, s.key_bytes,
+                s.offsets, s.values, s.n)
 
 
 @numba.njit(inline="always")
@@ -143,45 +167,48 @@ def _word_id(src, start, stop, short, wslots, wbytes, woffsets, nw):
 
 
 @numba.njit(nogil=True, cache=True)
+def map_words(src, starts, ends, connectors, short, wslots, wbytes, woffsets, connector, nw, ids):
+    """ids[i] = the id of token i, new words added (room for every token is guaranteed by the
+    caller); returns the new number of words."""
+    for i in range(starts.shape[0]):
+        w, n2 = _word_id(src, starts[i], ends[i], short, wslots, wbytes, woffsets, nw)
+        if n2 > nw:
+            nw = n2
+            connector[w] = 1 if is_connector(src, starts[i], ends[i], connectors) else 0
+        ids[i] = w
+    return nw
+
+
+@numba.njit(nogil=True, cache=True)
 def count_ids(
-    src, starts, ends, sent, s0, connectors, limit,
-    short, wslots, wbytes, woffsets, wcounts, connector, nw, counted,
-    pkeys, pcounts, npairs, sslots, sbytes, soffsets, scounts, ns, ids, idbytes,
+    ids, sent, s0, limit, connector, counts, counted, pkeys, pcounts, npairs, sslots, sbytes, soffsets, scounts, ns,
+    idbytes,
 ):
-    """Count sentences s0, s0+1, ... by id (see the module docstring). ``ids`` (int32) and
-    ``idbytes`` (uint8) are scratch for the longest sentence and 4x that. Stops before a sentence
-    whose entries might not fit (GROW), or after the sentence that takes words + pairs +
-    sequences past ``limit`` (SWITCH). Returns (status, next sentence, nw, counted, npairs, ns, tokens)."""
+    """Count sentences s0, s0+1, ... of a mapped stream (``ids``, int32, one per token) by id (see
+    the module docstring). ``idbytes`` (uint8) is scratch for 4x the longest sentence. Stops before
+    a sentence whose pairs or sequences might not fit (GROW), or after the sentence that takes words
+    + pairs + sequences past ``limit`` (SWITCH). Returns (status, next sentence, counted, npairs, ns,
+    tokens)."""
     n_sent = sent.shape[0] - 1
     words = 0
     mask = pkeys.shape[0] - 1
     for s in range(s0, n_sent):
         a, b = sent[s], sent[s + 1]
         t = b - a
-        span = 0
-        for i in range(a, b):
-            span += ends[i] - starts[i]
-        if (nw + t + 1 > wcounts.shape[0] or woffsets[nw] + span > wbytes.shape[0]
-                or 2 * (nw + t + 1) > wslots.shape[0] or 4 * (nw + t + 1) > short.shape[0]
-                or 3 * (npairs + t + 1) > 2 * pkeys.shape[0]
-                or ns + t + 1 > scounts.shape[0] or soffsets[ns] + 4 * (2 * t + 1) > sbytes.shape[0]
-                or 2 * (ns + t + 1) > sslots.shape[0]):
-            return GROW, s, nw, counted, npairs, ns, words
+        if (3 * (npairs + t + 1) > 2 * pkeys.shape[0] or ns + t + 1 > scounts.shape[0]
+                or soffsets[ns] + 4 * (2 * t + 1) > sbytes.shape[0] or 2 * (ns + t + 1) > sslots.shape[0]):
+            return GROW, s, counted, npairs, ns, words
         start = -1
         for i in range(a, b):
-            w, n2 = _word_id(src, starts[i], ends[i], short, wslots, wbytes, woffsets, nw)
-            if n2 > nw:
-                nw = n2
-                wcounts[w] = 0
-                connector[w] = 1 if is_connector(src, starts[i], ends[i], connectors) else 0
-                counted += 1 - connector[w]
-            ids[i - a] = w
+            w = ids[i]
             if connector[w]:
                 continue
-            wcounts[w] += 1
+            if counts[w] == 0:
+                counted += 1
+            counts[w] += 1
             if start >= 0:
                 if start == i - 1:
-                    key = (np.int64(ids[start - a]) << 32) | np.int64(w)
+                    key = (np.int64(ids[start]) << 32) | np.int64(w)
                     h = _pair_slot(key, mask)
                     while True:
                         k = pkeys[h]
@@ -197,7 +224,7 @@ def count_ids(
                 else:
                     length = 0
                     for j in range(start, i + 1):
-                        v = ids[j - a]
+                        v = ids[j]
                         for k in range(4):
                             idbytes[length] = (v >> (8 * k)) & 255
                             length += 1
@@ -209,18 +236,18 @@ def count_ids(
             start = i
         words += t
         if counted + npairs + ns > limit:
-            return SWITCH, s + 1, nw, counted, npairs, ns, words
-    return DONE, n_sent, nw, counted, npairs, ns, words
+            return SWITCH, s + 1, counted, npairs, ns, words
+    return DONE, n_sent, counted, npairs, ns, words
 
 
 @numba.njit(nogil=True, cache=True)
-def materialized_size(wbytes, woffsets, connector, nw, pkeys, sbytes, soffsets, ns, dl):
+def materialized_size(wbytes, woffsets, wcounts, connector, nw, pkeys, sbytes, soffsets, ns, dl):
     """(keys, bytes, longest key) bounding the string table :func:`materialize` builds."""
     keys = 0
     size = 0
     longest = 0
     for w in range(nw):
-        if not connector[w]:
+        if not connector[w] and wcounts[w] > 0:
             keys += 1
             size += woffsets[w + 1] - woffsets[w]
     for h in range(pkeys.shape[0]):
@@ -297,7 +324,7 @@ def materialize(
     keys spelling the same string are merged, else they are appended and the caller rehashes).
     Room is guaranteed by the caller; returns the new number of keys."""
     for w in range(nw):
-        if not connector[w]:
+        if not connector[w] and wcounts[w] > 0:
             x, n = _add(wbytes, woffsets[w], woffsets[w + 1], slots, key_bytes, offsets, n, dedupe)
             values[x] += wcounts[w]
     pair = np.empty(8, dtype=np.uint8)
@@ -318,15 +345,17 @@ def materialize(
     return n
 
 
-def to_table(counts: IdCounts, delim: np.ndarray) -> KeyTable:
-    """gensim's string table of the id counts (exactly sized)."""
+def to_table(counts: IdCounts, delim: np.ndarray, n_words: int | None = None) -> KeyTable:
+    """gensim's string table of the id counts (exactly sized) of words ``0..n_words-1`` (all words
+    when None; while the reading thread maps more, the words of the blocks counted so far)."""
     w, s = counts.words, counts.sequences
-    keys, size, longest = materialized_size(w.key_bytes, w.offsets, counts.connector, w.n, counts.pair_keys,
-                                            s.key_bytes, s.offsets, s.n, delim.shape[0])
+    nw = counts.mapped(n_words)
+    keys, size, longest = materialized_size(w.key_bytes, w.offsets, counts.counts, counts.connector, nw,
+                                            counts.pair_keys, s.key_bytes, s.offsets, s.n, delim.shape[0])
     table = KeyTable(np.int64, keys=max(keys, 1), key_bytes=max(size, 1))
     scratch = np.empty(longest + 1, dtype=np.uint8)
-    dedupe = not spells_distinct(counts, delim)
-    table.n = materialize(w.key_bytes, w.offsets, w.values, counts.connector, w.n, counts.pair_keys,
+    dedupe = not spells_distinct(counts, delim, nw)
+    table.n = materialize(w.key_bytes, w.offsets, counts.counts, counts.connector, nw, counts.pair_keys,
                           counts.pair_counts, s.key_bytes, s.offsets, s.values, s.n, delim, scratch, *table.arrays(),
                           0, dedupe)
     if not dedupe:
@@ -405,18 +434,21 @@ def key_count(counts: IdCounts) -> int:
     return counts.counted_words + counts.pairs + counts.sequences.n
 
 
-def spells_distinct(counts: IdCounts, delim: np.ndarray) -> bool:
-    """Whether every key of the id counts spells a distinct string (see :func:`distinct_spellings`)."""
-    return bool(distinct_spellings(counts.words.key_bytes, counts.words.n, counts.words.offsets, delim))
+def spells_distinct(counts: IdCounts, delim: np.ndarray, n_words: int | None = None) -> bool:
+    """Whether every key of the id counts (of words ``0..n_words-1``, all when None) spells a
+    distinct string (see :func:`distinct_spellings`)."""
+    n = counts.words.n if n_words is None else n_words
+    return bool(distinct_spellings(counts.words.key_bytes, n, counts.words.offsets, delim))
 
 
 def export_table(counts: IdCounts, mode: int, delim: np.ndarray, min_count: float, threshold: float,
                  corpus_word_count: float) -> KeyTable:
     """The phrases of id counts that spell distinct strings and their scores (float64), as a
     KeyTable: what ``export_phrases`` gives on the string table, without building it."""
+    counts.mapped(None)
     w, s = counts.words, counts.sequences
     key_bytes, offsets, scores = export_ids(
-        mode, w.key_bytes, w.offsets, w.values, counts.pair_keys, counts.pair_counts, s.key_bytes, s.offsets,
+        mode, w.key_bytes, w.offsets, counts.counts, counts.pair_keys, counts.pair_counts, s.key_bytes, s.offsets,
         s.values, s.n, key_count(counts), delim, float(min_count), float(threshold), float(corpus_word_count),
     )
     return KeyTable.from_arrays(key_bytes, offsets, scores)

@@ -29,7 +29,7 @@ import numpy as np
 from ..errors import CorpusError, ModelFileError, ParameterError
 from ..formats.atomic import atomic_write_compressed
 from ..formats.phrases import read_phrases_model, write_phrases_model
-from ..pool import WorkerPool
+from ..pool import WorkerPool, iterate_ahead
 from ..validation import check_float, check_int
 from .bigramcount import DONE, GROW, IdCounts, count_ids, export_table, key_count, spells_distinct, to_table
 from .corpus import TextBlocks
@@ -523,15 +523,16 @@ class Phrases(_Phrasing):
 
         Counted by word id (:mod:`bigramcount`) while the table cannot have reached
         ``max_vocab_size`` (the counts are then an IdCounts), then, if it may have, by string with
-        gensim's pruning (a KeyTable). The streams are read (decompressed, tokenized) on this
-        thread while a worker counts them. Progress is logged (INFO) at the end of the first block
+        gensim's pruning (a KeyTable). The streams are read (decompressed, tokenized) on a reader
+        thread, their words mapped to ids on this one, and counted on a worker. Progress is logged (INFO) at the end of the first block
         after every ``progress_per`` sentences."""
         ids = IdCounts()
         state: dict[str, Any] = {"table": None, "min_reduce": 1, "words": 0, "sentences": 0}
         connectors, delim = self._connectors(), self._delim()
 
-        def count(_: int, stream: Stream) -> None:
-            _count_stream(stream)
+        def count(_: int, item: tuple[Stream, np.ndarray | None, int]) -> None:
+            stream = item[0]
+            _count_stream(*item)
             before = state["sentences"]
             state["sentences"] += stream[3].shape[0] - 1
             if state["sentences"] // self.progress_per > before // self.progress_per:
@@ -539,25 +540,25 @@ class Phrases(_Phrasing):
                 logger.info("PROGRESS: at sentence #%i, processed %i words and %i word types",
                             state["sentences"], state["words"], types)
 
-        def _count_stream(stream: Stream) -> None:
+        def _count_stream(stream: Stream, word_ids: np.ndarray | None, n_words: int) -> None:
             src, starts, ends, sent = stream
             s = 0
             if state["table"] is None:
-                id_scratch = np.empty(starts.shape[0] + 1, dtype=np.int32)
+                assert word_ids is not None
                 byte_scratch = np.empty(4 * (starts.shape[0] + 1), dtype=np.uint8)
+                ids.reserve_counts(n_words, 0)
                 while True:
-                    status, s, ids.words.n, ids.counted_words, ids.pairs, ids.sequences.n, w = count_ids(
-                        src, starts, ends, sent, s, connectors, self.max_vocab_size, *ids.arrays(), id_scratch,
-                        byte_scratch,
+                    status, s, ids.counted_words, ids.pairs, ids.sequences.n, w = count_ids(
+                        word_ids, sent, s, self.max_vocab_size, ids.connector, *ids.count_arrays(), byte_scratch,
                     )
                     state["words"] += w
                     if status == DONE:
                         return
                     if status == GROW:
-                        a, b = sent[s], sent[s + 1]
-                        ids.reserve(int(b - a), int(ends[b - 1] - starts[a]))
+                        ids.reserve_counts(n_words, int(sent[s + 1] - sent[s]))
                         continue
-                    table = state["table"] = to_table(ids, delim)  # SWITCH: from here on, gensim's pruning
+                    # SWITCH: from here on, gensim's pruning (words mapped after this block are not counted yet)
+                    table = state["table"] = to_table(ids, delim, n_words)
                     if table.n > self.max_vocab_size:
                         table.n = int(prune(*table.arrays(), table.n, state["min_reduce"]))
                         state["min_reduce"] += 1
@@ -574,9 +575,13 @@ class Phrases(_Phrasing):
                     return
                 table.reserve(need_keys, need_bytes)
 
+        # A reader thread reads and tokenizes, this thread maps the words to ids, the worker counts.
         with WorkerPool(count, 1, name="wordvec-phrases") as pool:
-            for stream in streams:
-                if not pool.submit(stream):
+            for stream in iterate_ahead(streams, name="wordvec-phrases-read"):
+                word_ids, n_words = None, 0
+                if state["table"] is None:  # (once switched to strings, the worker needs no ids)
+                    word_ids, n_words = ids.map_words(stream[0], stream[1], stream[2], connectors)
+                if not pool.submit((stream, word_ids, n_words)):
                     break
         counts = state["table"] if state["table"] is not None else ids
         types = counts.n if isinstance(counts, KeyTable) else key_count(ids)
@@ -831,17 +836,18 @@ def write_phrased(models: Sequence[_Phrasing], corpus_file: str | os.PathLike, o
     stats = {"sentences": 0, "tokens_in": 0, "tokens_out": 0, "phrases": 0}
     with atomic_write_compressed(output, compresslevel=6) as f:
 
-        def write(_: int, stream: Stream) -> None:
-            text, sentences, tokens, phrases = _phrased(stream, models)
+        def write(_: int, text: np.ndarray) -> None:
             f.write(text.data)
-            stats["sentences"] += sentences
-            stats["tokens_in"] += stream[1].shape[0]
-            stats["tokens_out"] += tokens
-            stats["phrases"] += phrases
 
-        with WorkerPool(write, 1, name="wordvec-phrases") as pool:  # join and write on the worker
-            for stream in _text_streams(corpus_file):
-                if not pool.submit(stream):
+        # A reader thread reads and tokenizes, this thread joins, the worker writes (compresses).
+        with WorkerPool(write, 1, name="wordvec-phrases") as pool:
+            for stream in iterate_ahead(_text_streams(corpus_file), name="wordvec-phrases-read"):
+                text, sentences, tokens, phrases = _phrased(stream, models)
+                stats["sentences"] += sentences
+                stats["tokens_in"] += stream[1].shape[0]
+                stats["tokens_out"] += tokens
+                stats["phrases"] += phrases
+                if not pool.submit(text):
                     break
     return stats
 

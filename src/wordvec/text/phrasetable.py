@@ -103,11 +103,11 @@ class KeyTable:
         need = self.n + keys + 1
         if need > self.values.shape[0]:
             size = max(self.values.shape[0] * 3 // 2, need)
-            self.offsets = _resized(self.offsets, size + 1)
-            self.values = _resized(self.values, size)
+            self.offsets = resized(self.offsets, size + 1)
+            self.values = resized(self.values, size)
         need_bytes = self.used_bytes + n_bytes
         if need_bytes > self.key_bytes.shape[0]:
-            self.key_bytes = _resized(self.key_bytes, max(self.key_bytes.shape[0] * 3 // 2, need_bytes))
+            self.key_bytes = resized(self.key_bytes, max(self.key_bytes.shape[0] * 3 // 2, need_bytes))
         if 2 * need > self.slots.shape[0]:
             self.slots = np.empty(1 << (2 * need).bit_length(), dtype=np.int32)
             self.rehash()
@@ -135,7 +135,8 @@ class KeyTable:
         return KeyTable.from_arrays(key_bytes, offsets, values)
 
 
-def _resized(a: np.ndarray, size: int) -> np.ndarray:
+def resized(a: np.ndarray, size: int) -> np.ndarray:
+    """A copy of ``a`` of length ``size``, zero-filled past ``a``."""
     out = np.zeros(size, dtype=a.dtype)
     out[: a.shape[0]] = a
     return out
@@ -231,7 +232,7 @@ def tokenize(buf, max_sentence_length):
         s += 1
         sent[s] = t
         last = OPEN
-    return starts[:t], ends[:t], sent[: s + 1], last
+    return starts[:t].copy(), ends[:t].copy(), sent[: s + 1].copy(), last  # (not views of n/2 slots)
 
 
 @numba.njit(inline="always")
