@@ -327,3 +327,17 @@ def test_progress_is_logged_every_progress_per_sentences(sst_file, caplog):
     assert not any(r.getMessage().startswith("PROGRESS") for r in caplog.records)
     with pytest.raises(ParameterError, match="progress_per"):
         Phrases(progress_per=0)
+
+
+def test_a_pair_count_reaching_the_cap_switches_to_the_string_table(sst, monkeypatch):
+    """Pair counts held by id are uint32: a pair counted PAIR_COUNT_CAP times ends the id counting
+    and the string table (int64 counts) counts on, with gensim's result (the cap lowered to 3 here)."""
+    from wordvec.text import bigramcount
+
+    monkeypatch.setattr(bigramcount, "PAIR_COUNT_CAP", 3)
+    sst = sst[:3000]
+    ours, theirs = Phrases(sst, min_count=2, threshold=2.0), gp.Phrases(sst, min_count=2, threshold=2.0)
+    assert ours._ids is None  # switched while counting
+    assert max(theirs.vocab[k] for k in theirs.export_phrases()) > 3
+    assert ours.freeze().phrasegrams == theirs.freeze().phrasegrams
+    _same_model(ours, theirs)

@@ -31,6 +31,11 @@ DONE, GROW, SWITCH = 0, 1, 2
 
 _EMPTY = np.int64(-1)
 
+#: Pair counts are uint32 (12 bytes a slot with the key, not 16: the pair table is most of the
+#: memory); a pair reaching this count ends the id counting (SWITCH) after its sentence, and the
+#: string table, whose counts are int64, counts on.
+PAIR_COUNT_CAP = (1 << 32) - 1
+
 
 class IdCounts:
     """The state of an id count, in two parts that two threads fill at once.
@@ -40,7 +45,8 @@ class IdCounts:
     words of at most 7 bytes to their ids (int64 pairs (key, id), key -1 empty, at most half full).
     The counts (:func:`count_ids`, the counting thread, on the ids of blocks already mapped):
     ``counts`` (int64, per word id; connector words are not counted), ``counted_words`` (words
-    counted at least once), pairs (``pair_keys`` int64, -1 empty, ``pair_counts``), sequences (a
+    counted at least once), pairs (``pair_keys`` int64, -1 empty, ``pair_counts`` uint32: see
+    :data:`PAIR_COUNT_CAP`), sequences (a
     KeyTable over int32 ids as bytes). A thread only replaces (grows) the arrays of its own part;
     the counting thread reads ``connector`` and the word bytes only for ids already mapped, which
     every copy holds."""
@@ -52,7 +58,7 @@ class IdCounts:
         self.counts = np.zeros(1 << 14, dtype=np.int64)
         self.counted_words = 0
         self.pair_keys = np.full(1 << 16, _EMPTY, dtype=np.int64)
-        self.pair_counts = np.zeros(1 << 16, dtype=np.int64)
+        self.pair_counts = np.zeros(1 << 16, dtype=np.uint32)
         self.pairs = 0
         self.sequences = KeyTable(np.int64, keys=1 << 10, key_bytes=1 << 14)
 
@@ -108,7 +114,7 @@ def _pair_slot(key, mask):
 @numba.njit(nogil=True, cache=True)
 def _rehash_pairs(keys, counts, size):
     new_keys = np.full(size, -1, dtype=np.int64)
-    new_counts = np.zeros(size, dtype=np.int64)
+    new_counts = np.zeros(size, dtype=counts.dtype)
     mask = size - 1
     for i in range(keys.shape[0]):
         k = keys[i]
@@ -182,15 +188,16 @@ def map_words(src, starts, ends, connectors, short, wslots, wbytes, woffsets, co
 @numba.njit(nogil=True, cache=True)
 def count_ids(
     ids, sent, s0, limit, connector, counts, counted, pkeys, pcounts, npairs, sslots, sbytes, soffsets, scounts, ns,
-    idbytes,
+    idbytes, cap,
 ):
     """Count sentences s0, s0+1, ... of a mapped stream (``ids``, int32, one per token) by id (see
     the module docstring). ``idbytes`` (uint8) is scratch for 4x the longest sentence. Stops before
     a sentence whose pairs or sequences might not fit (GROW), or after the sentence that takes words
-    + pairs + sequences past ``limit`` (SWITCH). Returns (status, next sentence, counted, npairs, ns,
+    + pairs + sequences past ``limit`` or a pair count to ``cap`` (SWITCH). Returns (status, next sentence, counted, npairs, ns,
     tokens)."""
     n_sent = sent.shape[0] - 1
     words = 0
+    full = False
     mask = pkeys.shape[0] - 1
     for s in range(s0, n_sent):
         a, b = sent[s], sent[s + 1]
@@ -214,6 +221,7 @@ def count_ids(
                         k = pkeys[h]
                         if k == key:
                             pcounts[h] += 1
+                            full = full or pcounts[h] >= cap
                             break
                         if k < 0:
                             pkeys[h] = key
@@ -235,7 +243,7 @@ def count_ids(
                     scounts[x] += 1
             start = i
         words += t
-        if counted + npairs + ns > limit:
+        if counted + npairs + ns > limit or full:
             return SWITCH, s + 1, counted, npairs, ns, words
     return DONE, n_sent, counted, npairs, ns, words
 
@@ -337,7 +345,7 @@ def materialize(
                 pair[4 + j] = (b >> (8 * j)) & 255
             length = _spell(pair, 0, 8, wbytes, woffsets, delim, scratch)
             x, n = _add(scratch, 0, length, slots, key_bytes, offsets, n, dedupe)
-            values[x] += pcounts[h]
+            values[x] += np.int64(pcounts[h])
     for i in range(ns):
         length = _spell(sbytes, soffsets[i], soffsets[i + 1], wbytes, woffsets, delim, scratch)
         x, n = _add(scratch, 0, length, slots, key_bytes, offsets, n, dedupe)
@@ -385,7 +393,7 @@ def export_ids(
             k = pkeys[x]
             if k < 0:
                 continue
-            a, b, c = k >> 32, k & 0xFFFFFFFF, pcounts[x]
+            a, b, c = k >> 32, k & 0xFFFFFFFF, np.int64(pcounts[x])
             length = woffsets[a + 1] - woffsets[a] + dl + woffsets[b + 1] - woffsets[b]
         else:
             p0, p1 = soffsets[x - n_slots], soffsets[x - n_slots + 1]

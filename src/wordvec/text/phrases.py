@@ -31,6 +31,7 @@ from ..formats.atomic import atomic_write_compressed
 from ..formats.phrases import read_phrases_model, write_phrases_model
 from ..pool import WorkerPool, iterate_ahead
 from ..validation import check_float, check_int
+from . import bigramcount
 from .bigramcount import DONE, GROW, IdCounts, count_ids, export_table, key_count, spells_distinct, to_table
 from .corpus import TextBlocks
 from .phrasetable import (
@@ -550,6 +551,7 @@ class Phrases(_Phrasing):
                 while True:
                     status, s, ids.counted_words, ids.pairs, ids.sequences.n, w = count_ids(
                         word_ids, sent, s, self.max_vocab_size, ids.connector, *ids.count_arrays(), byte_scratch,
+                        bigramcount.PAIR_COUNT_CAP,
                     )
                     state["words"] += w
                     if status == DONE:
