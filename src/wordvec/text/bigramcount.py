@@ -24,7 +24,7 @@ import numba
 import numpy as np
 
 from .phrasetable import KeyTable, bigram_score, is_connector, resized
-from .tokens import find_or_add
+from .tokens import find_or_add, lookup
 
 #: :func:`count_ids` stops: all sentences counted, room needed, or the size bound passed.
 DONE, GROW, SWITCH = 0, 1, 2
@@ -371,40 +371,204 @@ def to_table(counts: IdCounts, delim: np.ndarray, n_words: int | None = None) ->
     return table
 
 
+@numba.njit(inline="always")
+def _seq_dirty(sbytes, p0, p1, dirty):
+    for p in range(p0, p1, 4):
+        if dirty[_id_at(sbytes, p)]:
+            return True
+    return False
+
+
+@numba.njit(nogil=True, cache=True)
+def dirty_words(wbytes, woffsets, nw, d):
+    """uint8 flags: whether word w contains the delimiter byte ``d``."""
+    dirty = np.zeros(max(nw, 1), dtype=np.uint8)
+    for w in range(nw):
+        for p in range(woffsets[w], woffsets[w + 1]):
+            if wbytes[p] == d:
+                dirty[w] = 1
+                break
+    return dirty
+
+
+@numba.njit(nogil=True, cache=True)
+def dirty_size(wbytes, woffsets, wcounts, connector, nw, dirty, pkeys, sbytes, soffsets, ns):
+    """(keys, bytes, longest key) of the keys that hold a word containing the delimiter (a bound
+    for :func:`collect_dirty`'s table; the delimiter is one byte)."""
+    keys = 0
+    size = 0
+    longest = 0
+    for w in range(nw):
+        if dirty[w] and not connector[w] and wcounts[w] > 0:
+            keys += 1
+            size += woffsets[w + 1] - woffsets[w]
+            longest = max(longest, woffsets[w + 1] - woffsets[w])
+    for h in range(pkeys.shape[0]):
+        k = pkeys[h]
+        if k >= 0 and (dirty[k >> 32] or dirty[k & 0xFFFFFFFF]):
+            a, b = k >> 32, k & 0xFFFFFFFF
+            length = woffsets[a + 1] - woffsets[a] + 1 + woffsets[b + 1] - woffsets[b]
+            keys += 1
+            size += length
+            longest = max(longest, length)
+    for x in range(ns):
+        if _seq_dirty(sbytes, soffsets[x], soffsets[x + 1], dirty):
+            length = -1
+            for p in range(soffsets[x], soffsets[x + 1], 4):
+                v = _id_at(sbytes, p)
+                length += woffsets[v + 1] - woffsets[v] + 1
+            keys += 1
+            size += length
+            longest = max(longest, length)
+    return keys, size, longest
+
+
+@numba.njit(nogil=True, cache=True)
+def collect_dirty(
+    wbytes, woffsets, wcounts, connector, nw, wslots, dirty, pkeys, pcounts, sslots, sbytes, soffsets, scounts, ns,
+    delim, scratch, dslots, dbytes, doffsets, dvalues, merged_pairs, merged_seqs,
+):
+    """gensim's string keys of the id keys that hold a word containing the (one-byte) delimiter:
+    each spelled once into the table ``d*`` with the counts of every id key spelling it, plus the
+    count of the key of words without the delimiter that spells the same string, if any (found by
+    splitting the string at the delimiter, the only way such a key can spell it), which is then
+    marked in ``merged_pairs`` / ``merged_seqs``. Returns (distinct strings, id keys spelled, keys merged)."""
+    n = 0
+    spelled = 0
+    pair = np.empty(8, dtype=np.uint8)
+    for w in range(nw):
+        if dirty[w] and not connector[w] and wcounts[w] > 0:
+            x, n = find_or_add(wbytes, woffsets[w], woffsets[w + 1], dslots, dbytes, doffsets, n)
+            dvalues[x] += wcounts[w]
+            spelled += 1
+    for h in range(pkeys.shape[0]):
+        k = pkeys[h]
+        if k >= 0 and (dirty[k >> 32] or dirty[k & 0xFFFFFFFF]):
+            a, b = k >> 32, k & 0xFFFFFFFF
+            for j in range(4):
+                pair[j] = (a >> (8 * j)) & 255
+                pair[4 + j] = (b >> (8 * j)) & 255
+            length = _spell(pair, 0, 8, wbytes, woffsets, delim, scratch)
+            x, n = find_or_add(scratch, 0, length, dslots, dbytes, doffsets, n)
+            dvalues[x] += np.int64(pcounts[h])
+            spelled += 1
+    for i in range(ns):
+        if _seq_dirty(sbytes, soffsets[i], soffsets[i + 1], dirty):
+            length = _spell(sbytes, soffsets[i], soffsets[i + 1], wbytes, woffsets, delim, scratch)
+            x, n = find_or_add(scratch, 0, length, dslots, dbytes, doffsets, n)
+            dvalues[x] += scounts[i]
+            spelled += 1
+    merged = 0
+    d = delim[0]
+    mask = pkeys.shape[0] - 1
+    for x in range(n):
+        a, b = doffsets[x], doffsets[x + 1]
+        # split at the delimiter: the ids of the parts, as the key bytes of a sequence
+        length = 0
+        ok = True
+        p = a
+        while ok:
+            q = p
+            while q < b and dbytes[q] != d:
+                q += 1
+            w = lookup(dbytes, p, q, wslots, wbytes, woffsets)[1]
+            if w < 0 or w >= nw:
+                ok = False
+                break
+            for j in range(4):
+                scratch[length] = (w >> (8 * j)) & 255
+                length += 1
+            if q == b:
+                break
+            p = q + 1
+        if not ok:
+            continue
+        parts = length // 4
+        first, last = _id_at(scratch, 0), _id_at(scratch, length - 4)
+        if connector[first] or connector[last]:
+            continue
+        if parts == 2:
+            key = (first << 32) | last
+            h = _pair_slot(key, mask)
+            while pkeys[h] >= 0 and pkeys[h] != key:
+                h = (h + 1) & mask
+            if pkeys[h] == key:
+                dvalues[x] += np.int64(pcounts[h])
+                merged_pairs[h] = 1
+                merged += 1
+        else:
+            inner = True
+            for p in range(4, length - 4, 4):
+                if not connector[_id_at(scratch, p)]:
+                    inner = False
+            if inner:
+                y = lookup(scratch, 0, length, sslots, sbytes, soffsets)[1]
+                if y >= 0:
+                    dvalues[x] += scounts[y]
+                    merged_seqs[y] = 1
+                    merged += 1
+    return n, spelled, merged
+
+
+@numba.njit(inline="always")
+def _part_count(key_bytes, start, stop, wslots, wbytes, woffsets, wcounts, nw):
+    w = lookup(key_bytes, start, stop, wslots, wbytes, woffsets)[1]
+    return wcounts[w] if 0 <= w < nw else 0
+
+
 @numba.njit(nogil=True, cache=True)
 def export_ids(
-    mode, wbytes, woffsets, wcounts, pkeys, pcounts, sbytes, soffsets, scounts, ns, n_keys, delim, min_count,
-    threshold, corpus_word_count,
+    mode, wbytes, woffsets, wcounts, nw, wslots, dirty, pkeys, pcounts, merged_pairs, sbytes, soffsets, scounts,
+    merged_seqs, ns, dbytes, doffsets, dvalues, nd, n_keys, delim, min_count, threshold, corpus_word_count,
 ):
-    """gensim's ``export_phrases`` over id counts whose keys spell distinct strings (see
-    :func:`distinct_spellings`): every pair and sequence scored from the counts of its first and
-    last words (those of the parts gensim gets by splitting its key at the delimiter), ``len_vocab``
-    = ``n_keys``, kept when not ``score <= threshold``. Returns the kept keys spelled
-    ``(key_bytes, offsets, scores)``, pairs in slot order then sequences: the order of the table
-    :func:`materialize` builds."""
+    """gensim's ``export_phrases`` over id counts with a one-byte delimiter: every key that holds
+    the delimiter scored from the counts of the first and last parts gensim gets by splitting it
+    there, ``len_vocab`` = ``n_keys``, kept when not ``score <= threshold``. The keys of words
+    without the delimiter (pairs, sequences, not merged into a string of :func:`collect_dirty`)
+    split into their words; the strings of :func:`collect_dirty` are split as bytes. Returns the kept
+    keys spelled ``(key_bytes, offsets, scores)``: pairs in slot order, sequences, those strings."""
     m = 0
     keep = np.empty(1024, dtype=np.int64)
     scores = np.empty(1024, dtype=np.float64)
     size = 0
     dl = delim.shape[0]
     n_slots = pkeys.shape[0]
-    for x in range(n_slots + ns):
+    for x in range(n_slots + ns + nd):
         if x < n_slots:
             k = pkeys[x]
-            if k < 0:
+            if k < 0 or merged_pairs[x]:
                 continue
-            a, b, c = k >> 32, k & 0xFFFFFFFF, np.int64(pcounts[x])
+            a, b = k >> 32, k & 0xFFFFFFFF
+            if dirty[a] or dirty[b]:
+                continue
+            ca, cb, c = wcounts[a], wcounts[b], np.int64(pcounts[x])
             length = woffsets[a + 1] - woffsets[a] + dl + woffsets[b + 1] - woffsets[b]
-        else:
-            p0, p1 = soffsets[x - n_slots], soffsets[x - n_slots + 1]
-            a, b, c = _id_at(sbytes, p0), _id_at(sbytes, p1 - 4), scounts[x - n_slots]
+        elif x < n_slots + ns:
+            y = x - n_slots
+            p0, p1 = soffsets[y], soffsets[y + 1]
+            if merged_seqs[y] or _seq_dirty(sbytes, p0, p1, dirty):
+                continue
+            ca, cb, c = wcounts[_id_at(sbytes, p0)], wcounts[_id_at(sbytes, p1 - 4)], scounts[y]
             length = -dl
             for p in range(p0, p1, 4):
                 v = _id_at(sbytes, p)
                 length += woffsets[v + 1] - woffsets[v] + dl
-        if wcounts[a] <= 0 or wcounts[b] <= 0 or c <= 0:
+        else:
+            y = x - n_slots - ns
+            a, b = doffsets[y], doffsets[y + 1]
+            first_end = a
+            while dbytes[first_end] != delim[0]:
+                first_end += 1
+            last_start = b
+            while dbytes[last_start - 1] != delim[0]:
+                last_start -= 1
+            ca = _part_count(dbytes, a, first_end, wslots, wbytes, woffsets, wcounts, nw)
+            cb = _part_count(dbytes, last_start, b, wslots, wbytes, woffsets, wcounts, nw)
+            c = dvalues[y]
+            length = b - a
+        if ca <= 0 or cb <= 0 or c <= 0:
             continue
-        score = bigram_score(mode, wcounts[a], wcounts[b], c, n_keys, min_count, corpus_word_count)
+        score = bigram_score(mode, ca, cb, c, n_keys, min_count, corpus_word_count)
         if score <= threshold:
             continue
         if m == keep.shape[0]:
@@ -423,22 +587,56 @@ def export_ids(
     pair = np.empty(8, dtype=np.uint8)
     for j in range(m):
         x = keep[j]
+        out = key_bytes[offsets[j] :]
         if x < n_slots:
             k = pkeys[x]
             a, b = k >> 32, k & 0xFFFFFFFF
             for q in range(4):
                 pair[q] = (a >> (8 * q)) & 255
                 pair[4 + q] = (b >> (8 * q)) & 255
-            length = _spell(pair, 0, 8, wbytes, woffsets, delim, key_bytes[offsets[j] :])
+            length = _spell(pair, 0, 8, wbytes, woffsets, delim, out)
+        elif x < n_slots + ns:
+            y = x - n_slots
+            length = _spell(sbytes, soffsets[y], soffsets[y + 1], wbytes, woffsets, delim, out)
         else:
-            x -= n_slots
-            length = _spell(sbytes, soffsets[x], soffsets[x + 1], wbytes, woffsets, delim, key_bytes[offsets[j] :])
+            y = x - n_slots - ns
+            length = doffsets[y + 1] - doffsets[y]
+            out[:length] = dbytes[doffsets[y] : doffsets[y + 1]]
         offsets[j + 1] = offsets[j] + length
     return key_bytes, offsets, scores[:m].copy()
 
 
+class KeyStrings:
+    """How the id keys of a finished count spell gensim's string keys, for a one-byte delimiter
+    (:func:`collect_dirty`): ``dirty`` (per word), the strings of the keys that hold a word
+    containing the delimiter (``table``), which keys of clean words they absorbed (``merged_pairs``,
+    ``merged_seqs``), and ``n_keys``, the size of gensim's table."""
+
+    def __init__(self, counts: "IdCounts", delim: np.ndarray) -> None:
+        w, s = counts.words, counts.sequences
+        nw = counts.mapped(None)
+        self.dirty = dirty_words(w.key_bytes, w.offsets, nw, delim[0])
+        self.merged_pairs = np.zeros(counts.pair_keys.shape[0], dtype=np.uint8)
+        self.merged_seqs = np.zeros(max(s.n, 1), dtype=np.uint8)
+        keys, size, longest = 0, 0, 0
+        if self.dirty.any():
+            keys, size, longest = dirty_size(w.key_bytes, w.offsets, counts.counts, counts.connector, nw, self.dirty,
+                                             counts.pair_keys, s.key_bytes, s.offsets, s.n)
+        self.table = KeyTable(np.int64, keys=max(keys, 1), key_bytes=max(size, 1))
+        spelled = merged = 0
+        if keys:
+            scratch = np.empty(max(longest, 4 * (longest + 1)) + 8, dtype=np.uint8)
+            self.table.n, spelled, merged = collect_dirty(
+                w.key_bytes, w.offsets, counts.counts, counts.connector, nw, w.slots, self.dirty, counts.pair_keys,
+                counts.pair_counts, s.slots, s.key_bytes, s.offsets, s.values, s.n, delim, scratch, *self.table.arrays(),
+                self.merged_pairs, self.merged_seqs,
+            )
+        self.n_keys = key_count(counts) - spelled + self.table.n - merged
+
+
 def key_count(counts: IdCounts) -> int:
-    """The number of keys of gensim's string table of the id counts when they spell distinct strings."""
+    """words + pairs + sequences: the number of keys of gensim's string table of the id counts
+    when they spell distinct strings, else a bound."""
     return counts.counted_words + counts.pairs + counts.sequences.n
 
 
@@ -449,14 +647,15 @@ def spells_distinct(counts: IdCounts, delim: np.ndarray, n_words: int | None = N
     return bool(distinct_spellings(counts.words.key_bytes, n, counts.words.offsets, delim))
 
 
-def export_table(counts: IdCounts, mode: int, delim: np.ndarray, min_count: float, threshold: float,
-                 corpus_word_count: float) -> KeyTable:
-    """The phrases of id counts that spell distinct strings and their scores (float64), as a
-    KeyTable: what ``export_phrases`` gives on the string table, without building it."""
-    counts.mapped(None)
-    w, s = counts.words, counts.sequences
+def export_table(counts: IdCounts, strings: KeyStrings, mode: int, delim: np.ndarray, min_count: float,
+                 threshold: float, corpus_word_count: float) -> KeyTable:
+    """The phrases of the id counts (one-byte delimiter) and their scores (float64), as a KeyTable:
+    what ``export_phrases`` gives on gensim's string table, without building it."""
+    nw = counts.mapped(None)
+    w, s, d = counts.words, counts.sequences, strings.table
     key_bytes, offsets, scores = export_ids(
-        mode, w.key_bytes, w.offsets, counts.counts, counts.pair_keys, counts.pair_counts, s.key_bytes, s.offsets,
-        s.values, s.n, key_count(counts), delim, float(min_count), float(threshold), float(corpus_word_count),
+        mode, w.key_bytes, w.offsets, counts.counts, nw, w.slots, strings.dirty, counts.pair_keys, counts.pair_counts,
+        strings.merged_pairs, s.key_bytes, s.offsets, s.values, strings.merged_seqs, s.n, d.key_bytes, d.offsets,
+        d.values, d.n, strings.n_keys, delim, float(min_count), float(threshold), float(corpus_word_count),
     )
     return KeyTable.from_arrays(key_bytes, offsets, scores)

@@ -32,7 +32,7 @@ from ..formats.phrases import read_phrases_model, write_phrases_model
 from ..pool import WorkerPool, iterate_ahead
 from ..validation import check_float, check_int
 from . import bigramcount
-from .bigramcount import DONE, GROW, IdCounts, count_ids, export_table, key_count, spells_distinct, to_table
+from .bigramcount import DONE, GROW, IdCounts, KeyStrings, count_ids, export_table, key_count, to_table
 from .corpus import TextBlocks
 from .phrasetable import (
     FROZEN, NPMI, OPEN, ORIGINAL, KeyTable, all_distinct, count_bigrams, export_scores, join_phrases,
@@ -487,7 +487,7 @@ class Phrases(_Phrasing):
         held as id counts (:mod:`bigramcount`), which freezing scores directly; this table is built
         from them on first use (saving, ``vocab``, applying a Phrases rather than a FrozenPhrases)."""
         if self._ids is not None:
-            counts, delim = self._ids
+            counts, delim, _ = self._ids
             self._table = to_table(counts, delim)
             self._ids = None
         return self._table
@@ -495,7 +495,7 @@ class Phrases(_Phrasing):
     @table.setter
     def table(self, table: KeyTable) -> None:
         self._table = table
-        self._ids: tuple[IdCounts, np.ndarray] | None = None
+        self._ids: list | None = None  # [IdCounts, delimiter bytes, KeyStrings or None until needed]
 
     @property
     def vocab(self) -> dict[str, int]:
@@ -503,7 +503,14 @@ class Phrases(_Phrasing):
         return dict(zip(self.table.keys(), self.table.values[: self.table.n].tolist()))
 
     def __len__(self) -> int:
-        return key_count(self._ids[0]) if self._ids is not None else self._table.n
+        return self._key_strings().n_keys if self._ids is not None else self._table.n
+
+    def _key_strings(self) -> KeyStrings:
+        """How the held id counts spell gensim's keys (built once)."""
+        assert self._ids is not None
+        if self._ids[2] is None:
+            self._ids[2] = KeyStrings(self._ids[0], self._ids[1])
+        return self._ids[2]
 
     def add_vocab(self, sentences: Iterable[Sequence[str]] | None = None, corpus_file: str | os.PathLike | None = None) -> None:
         """Count more sentences (or a text file): counted apart (pruned from min_reduce 1), then
@@ -592,13 +599,13 @@ class Phrases(_Phrasing):
 
     def _merge(self, counts: KeyTable | IdCounts, min_reduce: int, words: int) -> None:
         """Add counts to the model's (gensim's ``add_vocab`` merge). Id counts taken whole are kept
-        as they are when their keys spell distinct strings (see :attr:`table`)."""
+        as they are when the delimiter is one byte (see :attr:`table`)."""
         self.corpus_word_count += words
         delim = self._delim()
         if len(self) == 0:
-            if isinstance(counts, IdCounts) and spells_distinct(counts, delim):
+            if isinstance(counts, IdCounts) and delim.shape[0] == 1:
                 self._table = KeyTable(np.int64, keys=1, key_bytes=1)
-                self._ids = (counts, delim)
+                self._ids = [counts, delim, None]
             else:
                 self.table = counts if isinstance(counts, KeyTable) else to_table(counts, delim)
             return
@@ -651,9 +658,10 @@ class Phrases(_Phrasing):
         """The exported phrases and their scores (float64 values): from the id counts when they are
         held, else from the table."""
         if self._ids is not None and not self._python_scorer():
-            counts, delim = self._ids
+            counts, delim, _ = self._ids
             mode = ORIGINAL if self.scoring is original_scorer else NPMI
-            return export_table(counts, mode, delim, self.min_count, self.threshold, self.corpus_word_count)
+            return export_table(counts, self._key_strings(), mode, delim, self.min_count, self.threshold,
+                                self.corpus_word_count)
         index, scores = self._exported()
         return self.table.subset(index, scores)
 
