@@ -794,28 +794,35 @@ Phraser = FrozenPhrases
 
 # ----------------------------------------------------------------------------------- files
 
-def _phrased(stream: Stream, models: Sequence[_Phrasing]) -> tuple[np.ndarray, int, int, int]:
-    """A stream with each model's phrases joined in turn, as text (one sentence per line):
-    (text, sentences, tokens, phrases formed)."""
+# A join (join_phrases) of a stream: (the stream, out, out_sent, the table phrase ids index).
+Joined = tuple[Stream, np.ndarray, np.ndarray, KeyTable]
+
+
+def _joined(stream: Stream, models: Sequence[_Phrasing]) -> tuple[Joined, int]:
+    """The last model's join of a stream as the earlier models have joined it in turn, and the
+    number of phrases formed by all of them."""
     phrases = 0
-    text = np.empty(0, dtype=np.uint8)
-    sentences = tokens = 0
     for k, model in enumerate(models):
         if k:
+            text = _text(joined)
             stream = (text, *tokenize(text, MAX_SENTENCE_LENGTH)[:3])
         out, _, out_sent, table = model._join(stream)
+        joined = (stream, out, out_sent, table)
         phrases += int(np.count_nonzero(out < 0))
-        src, starts, ends, _ = stream
-        text = write_lines(src, starts, ends, out, out_sent, table.key_bytes, table.offsets)
-        sentences, tokens = out_sent.shape[0] - 1, out.shape[0]
-    return text, sentences, tokens, phrases
+    return joined, phrases
+
+
+def _text(joined: Joined) -> np.ndarray:
+    """A joined stream as text: one sentence per line, tokens separated by single spaces."""
+    (src, starts, ends, _), out, out_sent, table = joined
+    return write_lines(src, starts, ends, out, out_sent, table.key_bytes, table.offsets)
 
 
 def _phrased_streams(streams: Iterable[Stream], models: Sequence[_Phrasing]) -> Iterator[Stream]:
     """The token streams of the text as joined by the models."""
     for stream in streams:
         if models:
-            text = _phrased(stream, models)[0]
+            text = _text(_joined(stream, models)[0])
             stream = (text, *tokenize(text, MAX_SENTENCE_LENGTH)[:3])
         yield stream
 
@@ -846,18 +853,19 @@ def write_phrased(models: Sequence[_Phrasing], corpus_file: str | os.PathLike, o
     stats = {"sentences": 0, "tokens_in": 0, "tokens_out": 0, "phrases": 0}
     with atomic_write_compressed(output, compresslevel=6) as f:
 
-        def write(_: int, text: np.ndarray) -> None:
-            f.write(text.data)
+        def write(_: int, joined: Joined) -> None:
+            f.write(_text(joined).data)
 
-        # A reader thread reads and tokenizes, this thread joins, the worker writes (compresses).
+        # A reader thread reads and tokenizes, this thread joins, the worker spells the text and
+        # writes it (compressing).
         with WorkerPool(write, 1, name="wordvec-phrases") as pool:
             for stream in iterate_ahead(_text_streams(corpus_file), name="wordvec-phrases-read"):
-                text, sentences, tokens, phrases = _phrased(stream, models)
-                stats["sentences"] += sentences
+                joined, phrases = _joined(stream, models)
+                stats["sentences"] += joined[2].shape[0] - 1
                 stats["tokens_in"] += stream[1].shape[0]
-                stats["tokens_out"] += tokens
+                stats["tokens_out"] += joined[1].shape[0]
                 stats["phrases"] += phrases
-                if not pool.submit(text):
+                if not pool.submit(joined):
                     break
     return stats
 
