@@ -8,10 +8,13 @@ hashing or comparing bytes), and a bigram ``a b`` is counted in an open-addressi
 probing, at most 2/3 full) keyed by the int64 ``id(a) << 32 | id(b)`` held in the slot itself (one
 cache miss); a bigram with connector words in between is keyed by its ids' bytes in a
 :class:`KeyTable`. :func:`materialize` then builds gensim's string table, merging the keys that
-spell the same string (a token containing the delimiter), so the result is exact. When no word
-contains the delimiter (:func:`distinct_spellings`), every key spells a distinct string and
-:func:`export_ids` scores the phrases straight from the id counts, as gensim's ``export_phrases``
-scores its string table, without building that table (three times the memory of the id counts).
+spell the same string (a token containing the delimiter), so the result is exact. With a one-byte
+delimiter, :func:`export_ids` scores the phrases straight from the id counts, as gensim's
+``export_phrases`` scores its string table, without building that table (about twice the memory of
+the id counts): the keys of words without the delimiter each spell a distinct string, split back
+into those words; the few keys holding a word that contains it (tokens joined by an earlier pass)
+are spelled apart by :func:`collect_dirty` and merged with whatever spells the same string
+(:class:`KeyStrings`).
 
 While nothing is pruned the counts do not depend on this representation. The caller counts here
 while words + pairs + sequences (an upper bound on the string table's size) stays within
