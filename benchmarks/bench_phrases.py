@@ -151,8 +151,9 @@ def main() -> None:
 
     if "wordvec" in args.tools:  # compile (and cache) the kernels outside the timed runs
         with tempfile.TemporaryDirectory() as tmp:
-            tiny = Path(tmp) / "tiny.txt"
-            tiny.write_text("a b c\na b\n" * 10)
+            tiny = Path(tmp) / "tiny.txt"  # the tables grow, phrases form, a token holds the delimiter
+            words = [f"w{i % 60000}" for i in range(200_000)] + ["a", "of", "b", "x_y"] * 2000
+            tiny.write_text("\n".join(" ".join(words[i : i + 20]) for i in range(0, len(words), 20)) + "\n")
             warm = argparse.Namespace(**{**vars(args), "corpus": tiny})
             child("wordvec", warm, str(Path(tmp) / "o.txt"), str(Path(tmp) / "r.json"))
 

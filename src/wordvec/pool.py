@@ -1,5 +1,6 @@
 """The one worker-thread pool of wordvec (vocabulary counting and training): a bounded queue feeding ``workers``
-threads that run a function on each item.
+threads that run a function on each item; and :func:`iterate_ahead`, an iterable produced on a
+background thread (reading and tokenizing the next blocks while the caller works on one).
 
 Error policy: the first exception raised by the function stops the pool (the items still queued
 are skipped, no new item is accepted) and is re-raised on the calling thread by :meth:`close`.
@@ -10,7 +11,7 @@ from __future__ import annotations
 
 import queue
 import threading
-from typing import Any, Callable
+from typing import Any, Callable, Iterable, Iterator
 
 _DONE = object()
 
@@ -80,3 +81,41 @@ class ThreadMap:
 
     def close(self) -> None:
         self._executor.shutdown(wait=True)
+
+
+def iterate_ahead(items: Iterable, depth: int = 4, name: str = "wordvec-read") -> Iterator:
+    """Iterate ``items`` on a background thread, up to ``depth`` items ahead of the consumer
+    (GIL-releasing work, as decompressing and the compiled tokenizers, runs in parallel with the
+    consumer's). An exception raised by ``items`` is re-raised on the consuming thread; stopping
+    the iteration early stops the producer."""
+    q: queue.Queue = queue.Queue(maxsize=depth)
+    done = object()
+    stop = threading.Event()
+
+    def produce() -> None:
+        try:
+            for item in items:
+                if stop.is_set():
+                    return
+                q.put(item)
+            q.put(done)
+        except BaseException as e:  # noqa: BLE001 - re-raised on the consuming thread
+            q.put(e)
+
+    t = threading.Thread(target=produce, daemon=True, name=name)
+    t.start()
+    try:
+        while True:
+            item = q.get()
+            if item is done:
+                return
+            if isinstance(item, BaseException):
+                raise item
+            yield item
+    finally:
+        stop.set()
+        while t.is_alive():
+            try:
+                q.get(timeout=0.05)
+            except queue.Empty:
+                pass

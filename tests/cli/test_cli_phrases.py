@@ -81,3 +81,15 @@ def test_user_errors_are_one_line(corpus, tmp_path):
     one_line_error(wordvec("phrases", corpus, "-o", tmp_path / "o.txt", "--connector-words", "french"), 2,
                    "connector-words")
     assert not (tmp_path / "o.txt").exists()
+
+
+def test_standard_input_corpus(corpus, tmp_path):
+    """'-' reads the corpus from standard input (compressed or not), with the file's result."""
+    from_file, from_stdin = tmp_path / "file.txt", tmp_path / "stdin.txt"
+    args = ("-o", "--min-count", 3, "--threshold", 5, "--passes", 2)
+    assert wordvec("phrases", corpus, args[0], from_file, *args[1:]).returncode == 0
+    proc = subprocess.run([sys.executable, "-m", "wordvec.cli", "phrases", "-", "-o", str(from_stdin),
+                           *map(str, args[1:])], input=corpus.read_bytes(), capture_output=True, timeout=600)
+    assert proc.returncode == 0, proc.stderr
+    assert from_stdin.read_bytes() == from_file.read_bytes()
+    assert "_" in from_stdin.read_text(encoding="utf-8")

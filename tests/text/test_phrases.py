@@ -62,7 +62,14 @@ PARAMS = [
 def test_counts_scores_and_joins_equal_gensim(sst, params):
     sst = sst[:5000]
     ours, theirs = Phrases(sst, **params), gp.Phrases(sst, **params)
+    # frozen straight from the id counts, before anything builds gensim's string table (unless the
+    # delimiter is longer than a byte)
+    held = "delimiter" not in params
+    assert (ours._ids is not None) == held and len(ours) == len(theirs.vocab)
+    assert ours.freeze().phrasegrams == theirs.freeze().phrasegrams
+    assert ours.export_phrases() == theirs.export_phrases() and (ours._ids is not None) == held
     _same_model(ours, theirs)
+    assert ours._ids is None
     assert len(ours.export_phrases()) > 50
     joined = list(ours[sst])
     assert joined == list(theirs[sst])
@@ -91,6 +98,9 @@ def test_bank_of_america_forms_with_connector_words():
     assert "eye_of_the_beholder" in ours.export_phrases()
     assert ours["she works at bank of america".split()] == ["she", "works", "at", "bank_of_america"]
     assert list(ours[text]) == list(theirs[text])
+    frozen = ours.freeze()
+    assert frozen["she works at bank of america".split()] == ["she", "works", "at", "bank_of_america"]
+    assert list(frozen[text]) == list(theirs.freeze()[text])
     without = Phrases(text, min_count=2, threshold=1.0)
     assert "bank_of_america" not in without.export_phrases()
 
@@ -274,7 +284,7 @@ def test_exported_from_the_package():
     assert wordvec.original_scorer is original_scorer and wordvec.npmi_scorer is npmi_scorer
 
 
-WORDS = ["a", "b", "c", "d", "of", "the", "x_y", "x", "y", "_", "é", ""]
+WORDS = ["a", "b", "c", "d", "of", "the", "x_y", "x", "y", "_", "é", "", "-", "a-", "-b", "---"]
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -286,12 +296,17 @@ WORDS = ["a", "b", "c", "d", "of", "the", "x_y", "x", "y", "_", "é", ""]
     scoring=st.sampled_from(["default", "npmi"]),
     max_vocab_size=st.sampled_from([3, 8, 30, 10**6]),
     connectors=st.booleans(),
+    delimiter=st.sampled_from(["_", "--"]),
 )
-def test_random_corpora_equal_gensim(text, more, min_count, threshold, scoring, max_vocab_size, connectors):
+def test_random_corpora_equal_gensim(text, more, min_count, threshold, scoring, max_vocab_size, connectors, delimiter):
     params = dict(min_count=min_count, threshold=threshold if scoring == "default" else threshold / 4,
-                  scoring=scoring, max_vocab_size=max_vocab_size,
+                  scoring=scoring, max_vocab_size=max_vocab_size, delimiter=delimiter,
                   connector_words={"of", "the"} if connectors else frozenset())
     ours, theirs = Phrases(text, **params), gp.Phrases(text, **params)
+    if max_vocab_size == 10**6:  # never switched to strings: counts held by id, phrases read from them
+        assert (ours._ids is not None) == (delimiter == "_")
+    assert len(ours) == len(theirs.vocab)
+    assert ours.freeze().phrasegrams == theirs.freeze().phrasegrams
     ours.add_vocab(more)
     theirs.add_vocab(more)
     _same_model(ours, theirs)
@@ -299,3 +314,32 @@ def test_random_corpora_equal_gensim(text, more, min_count, threshold, scoring, 
     assert list(ours[sentences]) == list(theirs[sentences])
     assert list(ours.freeze()[sentences]) == list(theirs.freeze()[sentences])
     assert ours.find_phrases(sentences) == theirs.find_phrases(sentences)
+
+
+def test_progress_is_logged_every_progress_per_sentences(sst_file, caplog):
+    with caplog.at_level("INFO", logger="wordvec.text.phrases"):
+        Phrases(corpus_file=sst_file, progress_per=2000)
+    lines = [r.getMessage() for r in caplog.records if r.getMessage().startswith("PROGRESS")]
+    at = [int(line.split("#")[1].split(",")[0]) for line in lines]
+    assert len(at) >= 3 and at == sorted(at)
+    assert all(b // 2000 > a // 2000 for a, b in zip(at, at[1:]))  # one line per multiple passed at most
+    caplog.clear()
+    with caplog.at_level("INFO", logger="wordvec.text.phrases"):
+        Phrases(corpus_file=sst_file, progress_per=10**9)
+    assert not any(r.getMessage().startswith("PROGRESS") for r in caplog.records)
+    with pytest.raises(ParameterError, match="progress_per"):
+        Phrases(progress_per=0)
+
+
+def test_a_pair_count_reaching_the_cap_switches_to_the_string_table(sst, monkeypatch):
+    """Pair counts held by id are uint32: a pair counted PAIR_COUNT_CAP times ends the id counting
+    and the string table (int64 counts) counts on, with gensim's result (the cap lowered to 3 here)."""
+    from wordvec.text import bigramcount
+
+    monkeypatch.setattr(bigramcount, "PAIR_COUNT_CAP", 3)
+    sst = sst[:3000]
+    ours, theirs = Phrases(sst, min_count=2, threshold=2.0), gp.Phrases(sst, min_count=2, threshold=2.0)
+    assert ours._ids is None  # switched while counting
+    assert max(theirs.vocab[k] for k in theirs.export_phrases()) > 3
+    assert ours.freeze().phrasegrams == theirs.freeze().phrasegrams
+    _same_model(ours, theirs)

@@ -3,7 +3,9 @@
 Learns one :class:`~wordvec.text.phrases.Phrases` model per pass (pass k on the text as joined
 by the earlier passes) and streams the corpus through them to the output file: one sentence per
 line, which ``wordvec train`` reads directly. Plain, .gz and .bz2 files are read; the output is
-compressed when its name ends in .gz or .bz2.
+compressed when its name ends in .gz or .bz2. The corpus is read once per pass and once more to
+write it, so standard input ('-'), a FIFO or a device is first spooled to a temporary file, as
+``wordvec train`` does.
 """
 from __future__ import annotations
 
@@ -33,9 +35,9 @@ def add_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParse
         "phrases", help="join frequent multi-word expressions (new_york) into single tokens",
         description="Detect phrases as gensim's Phrases and word2vec.c's word2phrase do (a bigram 'a b' "
         "becomes 'a_b' when its score is above the threshold) and write the corpus with them joined, one "
-        "sentence per line. CORPUS is plain text, .gz or .bz2, one sentence per line.",
+        "sentence per line. CORPUS is plain text, .gz or .bz2, one sentence per line; '-' reads standard input.",
     )
-    p.add_argument("corpus", metavar="CORPUS", help="corpus file")
+    p.add_argument("corpus", metavar="CORPUS", help="corpus file, or - for standard input")
     p.add_argument("-o", "--output", required=True, metavar="OUT", help="output corpus (.gz/.bz2 compressed)")
     p.add_argument("--min-count", type=positive_int, default=5, metavar="N",
                    help="ignore words and bigrams counted fewer times (default %(default)s)")
@@ -57,6 +59,7 @@ def add_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParse
 def run(args: argparse.Namespace) -> int:
     """Learn the phrases of ``args.corpus`` and write the joined corpus to ``args.output``."""
     from ..text.phrases import ENGLISH_CONNECTOR_WORDS, learn_phrases, write_phrased
+    from .train import corpus_file
 
     output = Path(args.output)
     folder = output.parent if str(output.parent) else Path(".")
@@ -68,10 +71,11 @@ def run(args: argparse.Namespace) -> int:
         delimiter=args.delimiter, connector_words=ENGLISH_CONNECTOR_WORDS if args.connector_words == "english" else (),
     )
     start = time.perf_counter()
-    models = learn_phrases(args.corpus, passes=args.passes, **params)
-    for k, model in enumerate(models, 1):
-        print(f"pass {k}: {len(model)} phrases", file=sys.stderr)
-    stats = write_phrased(models, args.corpus, output)
+    with corpus_file(args.corpus) as corpus:
+        models = learn_phrases(corpus, passes=args.passes, **params)
+        for k, model in enumerate(models, 1):
+            print(f"pass {k}: {len(model)} phrases", file=sys.stderr)
+        stats = write_phrased(models, corpus, output)
     print(
         f"wrote {output}: {stats['sentences']} sentences, {stats['tokens_out']} tokens ({stats['tokens_in']} read, "
         f"{stats['phrases']} phrases joined) in {time.perf_counter() - start:.1f}s",

@@ -26,10 +26,8 @@ from __future__ import annotations
 
 import math
 import os
-import queue
 import shutil
 import tempfile
-import threading
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Iterable, Iterator, Sequence
@@ -38,7 +36,7 @@ import numba
 import numpy as np
 
 from ..errors import ParameterError
-from ..pool import WorkerPool
+from ..pool import WorkerPool, iterate_ahead
 from .corpus import TextBlocks, encode_text, sentence_chunks
 from .vocab import Vocabulary
 
@@ -188,41 +186,6 @@ def sentence_ids(
     lists, each list a line."""
     for ids, offsets, _, _ in sentence_chunks(sentences, vocab.key_to_index, int(_NO_LIMIT), chunk_words):
         yield ids, offsets, False
-
-
-def _read_ahead(items: Iterable, depth: int = 4) -> Iterator:
-    """Iterate ``items`` on a background thread (tokenizing the next block while one is counted)."""
-    q: queue.Queue = queue.Queue(maxsize=depth)
-    done = object()
-    stop = threading.Event()
-
-    def produce() -> None:
-        try:
-            for item in items:
-                if stop.is_set():
-                    return
-                q.put(item)
-            q.put(done)
-        except BaseException as e:  # noqa: BLE001 - re-raised on the consuming thread
-            q.put(e)
-
-    t = threading.Thread(target=produce, daemon=True, name="wordvec-cooccur-read")
-    t.start()
-    try:
-        while True:
-            item = q.get()
-            if item is done:
-                return
-            if isinstance(item, BaseException):
-                raise item
-            yield item
-    finally:
-        stop.set()
-        while t.is_alive():
-            try:
-                q.get(timeout=0.05)
-            except queue.Empty:
-                pass
 
 
 # ------------------------------------------------------------------------------- counter
@@ -498,7 +461,7 @@ def count_cooccurrences(
         CooccurrenceCounter(n_words, window, symmetric, distance_weighting, budget // n, tmp_dir) for _ in range(n)
     ]
     try:
-        jobs = with_context(_read_ahead(chunks), window)
+        jobs = with_context(iterate_ahead(chunks, name="wordvec-cooccur-read"), window)
         if n == 1:
             for ids, offsets, start in jobs:
                 counters[0].add(ids, offsets, start)

@@ -29,13 +29,14 @@ import numpy as np
 from ..errors import CorpusError, ModelFileError, ParameterError
 from ..formats.atomic import atomic_write_compressed
 from ..formats.phrases import read_phrases_model, write_phrases_model
-from ..pool import WorkerPool
+from ..pool import WorkerPool, iterate_ahead
 from ..validation import check_float, check_int
-from .bigramcount import DONE, GROW, IdCounts, count_ids, to_table
+from . import bigramcount
+from .bigramcount import DONE, GROW, IdCounts, KeyStrings, count_ids, export_table, key_count, to_table
 from .corpus import TextBlocks
 from .phrasetable import (
     FROZEN, NPMI, OPEN, ORIGINAL, KeyTable, all_distinct, count_bigrams, export_scores, join_phrases,
-    merge_counts, npmi_scorer, original_scorer, phrase_candidates, prune, tokenize, write_lines,
+    merge_counts, npmi_scorer, original_scorer, part_filter, phrase_candidates, prune, tokenize, write_lines,
 )
 
 __all__ = [
@@ -59,6 +60,8 @@ _BATCH_WORDS = 100_000
 
 # A token stream: (src uint8, starts int64, ends int64, sent int64), see phrasetable.py.
 Stream = tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]
+
+_NO_FILTER = np.zeros(0, dtype=np.uint64)  # join_phrases looks every candidate up
 
 
 # ----------------------------------------------------------------------------------- token streams
@@ -190,6 +193,10 @@ class _Phrasing:
         """(mode, table, len_vocab, corpus_word_count) for the kernels."""
         raise NotImplementedError
 
+    def _part_filter(self) -> np.ndarray:
+        """join_phrases's bit set of the (first, last) tokens of the phrases, or an empty one."""
+        return _NO_FILTER
+
     def _join(self, stream: Stream) -> tuple[np.ndarray, np.ndarray, np.ndarray, KeyTable]:
         """join_phrases over a token stream: (out, scores, out_sent, the table phrase keys index)."""
         src, starts, ends, sent = stream
@@ -198,7 +205,7 @@ class _Phrasing:
         out, scores, out_sent = join_phrases(
             src, starts, ends, sent, self._connectors(), self._delim(), scratch, mode, table.slots,
             table.key_bytes, table.offsets, table.values, n_keys, float(self.min_count), float(self.threshold),
-            words,
+            words, self._part_filter(),
         )
         return out, scores, out_sent, table
 
@@ -458,6 +465,7 @@ class Phrases(_Phrasing):
         self.min_count = min_count
         self.threshold = threshold
         self.max_vocab_size = int(max_vocab_size)
+        check_int("progress_per", progress_per, low=1)
         self.progress_per = progress_per
         self.table = KeyTable(np.int64)
         self.min_reduce = 1
@@ -470,8 +478,24 @@ class Phrases(_Phrasing):
             logger.info("built %s in %.2fs", self, time.perf_counter() - start)
 
     def __str__(self) -> str:
-        return (f"Phrases<{self.table.n} vocab, min_count={self.min_count}, threshold={self.threshold}, "
+        return (f"Phrases<{len(self)} vocab, min_count={self.min_count}, threshold={self.threshold}, "
                 f"max_vocab_size={self.max_vocab_size}>")
+
+    @property
+    def table(self) -> KeyTable:
+        """gensim's ``vocab`` as a :class:`KeyTable` of counts. A corpus counted without pruning is
+        held as id counts (:mod:`bigramcount`), which freezing scores directly; this table is built
+        from them on first use (saving, ``vocab``, applying a Phrases rather than a FrozenPhrases)."""
+        if self._ids is not None:
+            counts, delim, _ = self._ids
+            self._table = to_table(counts, delim)
+            self._ids = None
+        return self._table
+
+    @table.setter
+    def table(self, table: KeyTable) -> None:
+        self._table = table
+        self._ids: list | None = None  # [IdCounts, delimiter bytes, KeyStrings or None until needed]
 
     @property
     def vocab(self) -> dict[str, int]:
@@ -479,7 +503,14 @@ class Phrases(_Phrasing):
         return dict(zip(self.table.keys(), self.table.values[: self.table.n].tolist()))
 
     def __len__(self) -> int:
-        return self.table.n
+        return self._key_strings().n_keys if self._ids is not None else self._table.n
+
+    def _key_strings(self) -> KeyStrings:
+        """How the held id counts spell gensim's keys (built once)."""
+        assert self._ids is not None
+        if self._ids[2] is None:
+            self._ids[2] = KeyStrings(self._ids[0], self._ids[1])
+        return self._ids[2]
 
     def add_vocab(self, sentences: Iterable[Sequence[str]] | None = None, corpus_file: str | os.PathLike | None = None) -> None:
         """Count more sentences (or a text file): counted apart (pruned from min_reduce 1), then
@@ -495,35 +526,48 @@ class Phrases(_Phrasing):
         table, min_reduce, words = self._count(streams, check_empty)
         self._merge(table, min_reduce, words)
 
-    def _count(self, streams: Iterable[Stream], check_empty: bool) -> tuple[KeyTable, int, int]:
-        """Count the streams into a new table (gensim's ``_learn_vocab``): (table, min_reduce, words).
+    def _count(self, streams: Iterable[Stream], check_empty: bool) -> tuple[KeyTable | IdCounts, int, int]:
+        """Count the streams (gensim's ``_learn_vocab``): (the counts, min_reduce, words).
 
         Counted by word id (:mod:`bigramcount`) while the table cannot have reached
-        ``max_vocab_size``, then, if it may have, by string with gensim's pruning. The streams are
-        read (decompressed, tokenized) on this thread while a worker counts them."""
+        ``max_vocab_size`` (the counts are then an IdCounts), then, if it may have, by string with
+        gensim's pruning (a KeyTable). The streams are read (decompressed, tokenized) on a reader
+        thread, their words mapped to ids on this one, and counted on a worker. Progress is logged (INFO) at the end of the first block
+        after every ``progress_per`` sentences."""
         ids = IdCounts()
-        state: dict[str, Any] = {"table": None, "min_reduce": 1, "words": 0}
+        state: dict[str, Any] = {"table": None, "min_reduce": 1, "words": 0, "sentences": 0}
         connectors, delim = self._connectors(), self._delim()
 
-        def count(_: int, stream: Stream) -> None:
+        def count(_: int, item: tuple[Stream, np.ndarray | None, int]) -> None:
+            stream = item[0]
+            _count_stream(*item)
+            before = state["sentences"]
+            state["sentences"] += stream[3].shape[0] - 1
+            if state["sentences"] // self.progress_per > before // self.progress_per:
+                types = state["table"].n if state["table"] is not None else key_count(ids)
+                logger.info("PROGRESS: at sentence #%i, processed %i words and %i word types",
+                            state["sentences"], state["words"], types)
+
+        def _count_stream(stream: Stream, word_ids: np.ndarray | None, n_words: int) -> None:
             src, starts, ends, sent = stream
             s = 0
             if state["table"] is None:
-                id_scratch = np.empty(starts.shape[0] + 1, dtype=np.int32)
+                assert word_ids is not None
                 byte_scratch = np.empty(4 * (starts.shape[0] + 1), dtype=np.uint8)
+                ids.reserve_counts(n_words, 0)
                 while True:
-                    status, s, ids.words.n, ids.counted_words, ids.pairs, ids.sequences.n, w = count_ids(
-                        src, starts, ends, sent, s, connectors, self.max_vocab_size, *ids.arrays(), id_scratch,
-                        byte_scratch,
+                    status, s, ids.counted_words, ids.pairs, ids.sequences.n, w = count_ids(
+                        word_ids, sent, s, self.max_vocab_size, ids.connector, *ids.count_arrays(), byte_scratch,
+                        bigramcount.PAIR_COUNT_CAP,
                     )
                     state["words"] += w
                     if status == DONE:
                         return
                     if status == GROW:
-                        a, b = sent[s], sent[s + 1]
-                        ids.reserve(int(b - a), int(ends[b - 1] - starts[a]))
+                        ids.reserve_counts(n_words, int(sent[s + 1] - sent[s]))
                         continue
-                    table = state["table"] = to_table(ids, delim)  # SWITCH: from here on, gensim's pruning
+                    # SWITCH: from here on, gensim's pruning (words mapped after this block are not counted yet)
+                    table = state["table"] = to_table(ids, delim, n_words)
                     if table.n > self.max_vocab_size:
                         table.n = int(prune(*table.arrays(), table.n, state["min_reduce"]))
                         state["min_reduce"] += 1
@@ -540,19 +584,32 @@ class Phrases(_Phrasing):
                     return
                 table.reserve(need_keys, need_bytes)
 
+        # A reader thread reads and tokenizes, this thread maps the words to ids, the worker counts.
         with WorkerPool(count, 1, name="wordvec-phrases") as pool:
-            for stream in streams:
-                if not pool.submit(stream):
+            for stream in iterate_ahead(streams, name="wordvec-phrases-read"):
+                word_ids, n_words = None, 0
+                if state["table"] is None:  # (once switched to strings, the worker needs no ids)
+                    word_ids, n_words = ids.map_words(stream[0], stream[1], stream[2], connectors)
+                if not pool.submit((stream, word_ids, n_words)):
                     break
-        table = state["table"] if state["table"] is not None else to_table(ids, delim)
-        logger.info("collected %i token types (unigrams + bigrams) from %i words", table.n, state["words"])
-        return table, state["min_reduce"], state["words"]
+        counts = state["table"] if state["table"] is not None else ids
+        types = counts.n if isinstance(counts, KeyTable) else key_count(ids)
+        logger.info("collected %i token types (unigrams + bigrams) from %i words", types, state["words"])
+        return counts, state["min_reduce"], state["words"]
 
-    def _merge(self, table: KeyTable, min_reduce: int, words: int) -> None:
+    def _merge(self, counts: KeyTable | IdCounts, min_reduce: int, words: int) -> None:
+        """Add counts to the model's (gensim's ``add_vocab`` merge). Id counts taken whole are kept
+        as they are when the delimiter is one byte (see :attr:`table`)."""
         self.corpus_word_count += words
-        if self.table.n == 0:
-            self.table = table
+        delim = self._delim()
+        if len(self) == 0:
+            if isinstance(counts, IdCounts) and delim.shape[0] == 1:
+                self._table = KeyTable(np.int64, keys=1, key_bytes=1)
+                self._ids = [counts, delim, None]
+            else:
+                self.table = counts if isinstance(counts, KeyTable) else to_table(counts, delim)
             return
+        table = counts if isinstance(counts, KeyTable) else to_table(counts, delim)
         self.min_reduce = max(self.min_reduce, min_reduce)
         self.table.reserve(table.n, table.used_bytes)
         self.table.n = merge_counts(*self.table.arrays(), self.table.n, table.key_bytes, table.offsets, table.values, table.n)
@@ -594,9 +651,19 @@ class Phrases(_Phrasing):
     def export_phrases(self) -> dict[str, float]:
         """Every bigram key scoring above ``threshold``, with its score (gensim's rule: a key is
         split at the delimiter and scored from the counts of its first and last parts)."""
+        t = self._phrase_table()
+        return dict(zip(t.keys(), t.values[: t.n].tolist()))
+
+    def _phrase_table(self) -> KeyTable:
+        """The exported phrases and their scores (float64 values): from the id counts when they are
+        held, else from the table."""
+        if self._ids is not None and not self._python_scorer():
+            counts, delim, _ = self._ids
+            mode = ORIGINAL if self.scoring is original_scorer else NPMI
+            return export_table(counts, self._key_strings(), mode, delim, self.min_count, self.threshold,
+                                self.corpus_word_count)
         index, scores = self._exported()
-        keys = self.table.keys()
-        return dict(zip((keys[i] for i in index.tolist()), scores.tolist()))
+        return self.table.subset(index, scores)
 
     def _exported(self) -> tuple[np.ndarray, np.ndarray]:
         t = self.table
@@ -678,8 +745,7 @@ class FrozenPhrases(_Phrasing):
         self.threshold = phrases_model.threshold
         self.min_count = phrases_model.min_count
         self.scoring = phrases_model.scoring
-        index, scores = phrases_model._exported()
-        self.phrasegrams_table = phrases_model.table.subset(index, scores)
+        self.phrasegrams_table = phrases_model._phrase_table()
 
     def __str__(self) -> str:
         return f"FrozenPhrases<{self.phrasegrams_table.n} phrases, min_count={self.min_count}, threshold={self.threshold}>"
@@ -702,6 +768,15 @@ class FrozenPhrases(_Phrasing):
     def _scoring_state(self) -> tuple[int, KeyTable, int, float]:
         return FROZEN, self.phrasegrams_table, self.phrasegrams_table.n, 0.0
 
+    def _part_filter(self) -> np.ndarray:
+        """part_filter's bit set over the phrases, built once for the current table and delimiter."""
+        t = self.phrasegrams_table
+        cached = getattr(self, "_filter_cache", None)
+        if cached is None or cached[0] is not t or cached[1] != self.delimiter:
+            cached = (t, self.delimiter, part_filter(t.key_bytes, t.offsets, t.n, self._delim()))
+            self._filter_cache = cached
+        return cached[2]
+
     def _stored_table(self) -> KeyTable:
         return self.phrasegrams_table
 
@@ -719,28 +794,35 @@ Phraser = FrozenPhrases
 
 # ----------------------------------------------------------------------------------- files
 
-def _phrased(stream: Stream, models: Sequence[_Phrasing]) -> tuple[np.ndarray, int, int, int]:
-    """A stream with each model's phrases joined in turn, as text (one sentence per line):
-    (text, sentences, tokens, phrases formed)."""
+# A join (join_phrases) of a stream: (the stream, out, out_sent, the table phrase ids index).
+Joined = tuple[Stream, np.ndarray, np.ndarray, KeyTable]
+
+
+def _joined(stream: Stream, models: Sequence[_Phrasing]) -> tuple[Joined, int]:
+    """The last model's join of a stream as the earlier models have joined it in turn, and the
+    number of phrases formed by all of them."""
     phrases = 0
-    text = np.empty(0, dtype=np.uint8)
-    sentences = tokens = 0
     for k, model in enumerate(models):
         if k:
+            text = _text(joined)
             stream = (text, *tokenize(text, MAX_SENTENCE_LENGTH)[:3])
         out, _, out_sent, table = model._join(stream)
+        joined = (stream, out, out_sent, table)
         phrases += int(np.count_nonzero(out < 0))
-        src, starts, ends, _ = stream
-        text = write_lines(src, starts, ends, out, out_sent, table.key_bytes, table.offsets)
-        sentences, tokens = out_sent.shape[0] - 1, out.shape[0]
-    return text, sentences, tokens, phrases
+    return joined, phrases
+
+
+def _text(joined: Joined) -> np.ndarray:
+    """A joined stream as text: one sentence per line, tokens separated by single spaces."""
+    (src, starts, ends, _), out, out_sent, table = joined
+    return write_lines(src, starts, ends, out, out_sent, table.key_bytes, table.offsets)
 
 
 def _phrased_streams(streams: Iterable[Stream], models: Sequence[_Phrasing]) -> Iterator[Stream]:
     """The token streams of the text as joined by the models."""
     for stream in streams:
         if models:
-            text = _phrased(stream, models)[0]
+            text = _text(_joined(stream, models)[0])
             stream = (text, *tokenize(text, MAX_SENTENCE_LENGTH)[:3])
         yield stream
 
@@ -771,17 +853,19 @@ def write_phrased(models: Sequence[_Phrasing], corpus_file: str | os.PathLike, o
     stats = {"sentences": 0, "tokens_in": 0, "tokens_out": 0, "phrases": 0}
     with atomic_write_compressed(output, compresslevel=6) as f:
 
-        def write(_: int, stream: Stream) -> None:
-            text, sentences, tokens, phrases = _phrased(stream, models)
-            f.write(text.data)
-            stats["sentences"] += sentences
-            stats["tokens_in"] += stream[1].shape[0]
-            stats["tokens_out"] += tokens
-            stats["phrases"] += phrases
+        def write(_: int, joined: Joined) -> None:
+            f.write(_text(joined).data)
 
-        with WorkerPool(write, 1, name="wordvec-phrases") as pool:  # join and write on the worker
-            for stream in _text_streams(corpus_file):
-                if not pool.submit(stream):
+        # A reader thread reads and tokenizes, this thread joins, the worker spells the text and
+        # writes it (compressing).
+        with WorkerPool(write, 1, name="wordvec-phrases") as pool:
+            for stream in iterate_ahead(_text_streams(corpus_file), name="wordvec-phrases-read"):
+                joined, phrases = _joined(stream, models)
+                stats["sentences"] += joined[2].shape[0] - 1
+                stats["tokens_in"] += stream[1].shape[0]
+                stats["tokens_out"] += joined[1].shape[0]
+                stats["phrases"] += phrases
+                if not pool.submit(joined):
                     break
     return stats
 

@@ -18,7 +18,7 @@ import math
 import numba
 import numpy as np
 
-from .tokens import find_or_add, is_space, lookup
+from .tokens import find_or_add, fnv1a, is_space, lookup
 
 #: Sentence ends in a token stream made by :func:`tokenize`.
 CLOSED, OPEN = 0, 1
@@ -59,6 +59,14 @@ _original = numba.njit(inline="always")(original_scorer)
 _npmi = numba.njit(inline="always")(npmi_scorer)
 
 
+@numba.njit(inline="always")
+def bigram_score(mode, worda_count, wordb_count, bigram_count, len_vocab, min_count, corpus_word_count):
+    """The built-in score ``mode`` (ORIGINAL or NPMI) of a bigram from its counts."""
+    if mode == ORIGINAL:
+        return _original(worda_count, wordb_count, bigram_count, len_vocab, min_count, corpus_word_count)
+    return _npmi(worda_count, wordb_count, bigram_count, len_vocab, min_count, corpus_word_count)
+
+
 class KeyTable:
     """Distinct byte-string keys in order of insertion, one value each (int64 counts or float64
     scores), with an open-addressing hash table over them (FNV-1a, linear probing, at most half
@@ -95,11 +103,11 @@ class KeyTable:
         need = self.n + keys + 1
         if need > self.values.shape[0]:
             size = max(self.values.shape[0] * 3 // 2, need)
-            self.offsets = _resized(self.offsets, size + 1)
-            self.values = _resized(self.values, size)
+            self.offsets = resized(self.offsets, size + 1)
+            self.values = resized(self.values, size)
         need_bytes = self.used_bytes + n_bytes
         if need_bytes > self.key_bytes.shape[0]:
-            self.key_bytes = _resized(self.key_bytes, max(self.key_bytes.shape[0] * 3 // 2, need_bytes))
+            self.key_bytes = resized(self.key_bytes, max(self.key_bytes.shape[0] * 3 // 2, need_bytes))
         if 2 * need > self.slots.shape[0]:
             self.slots = np.empty(1 << (2 * need).bit_length(), dtype=np.int32)
             self.rehash()
@@ -127,7 +135,8 @@ class KeyTable:
         return KeyTable.from_arrays(key_bytes, offsets, values)
 
 
-def _resized(a: np.ndarray, size: int) -> np.ndarray:
+def resized(a: np.ndarray, size: int) -> np.ndarray:
+    """A copy of ``a`` of length ``size``, zero-filled past ``a``."""
     out = np.zeros(size, dtype=a.dtype)
     out[: a.shape[0]] = a
     return out
@@ -223,7 +232,7 @@ def tokenize(buf, max_sentence_length):
         s += 1
         sent[s] = t
         last = OPEN
-    return starts[:t], ends[:t], sent[: s + 1], last
+    return starts[:t].copy(), ends[:t].copy(), sent[: s + 1].copy(), last  # (not views of n/2 slots)
 
 
 @numba.njit(inline="always")
@@ -315,10 +324,77 @@ def _score(mode, src, starts, ends, first, last, delim, scratch, slots, key_byte
     return w, _npmi(values[wa], values[wb], values[w], n_keys, min_count, corpus_word_count)
 
 
+@numba.njit(inline="always")
+def token_hash(src, start, stop):
+    """A 64-bit hash of the token src[start:stop]: its bytes packed and mixed when there are at
+    most 8 of them (no loop of multiplies), else FNV-1a."""
+    length = stop - start
+    if length > 8:
+        return fnv1a(src, start, stop)
+    h = np.uint64(length) * np.uint64(0xC2B2AE3D27D4EB4F)
+    for k in range(length):
+        h ^= np.uint64(src[start + k]) << np.uint64(8 * k)
+    h *= np.uint64(0x9E3779B97F4A7C15)
+    return h ^ (h >> np.uint64(29))
+
+
+@numba.njit(inline="always")
+def _pair_hash(h_first, h_last):
+    h = (h_first * np.uint64(0x9E3779B97F4A7C15)) ^ h_last
+    h ^= h >> np.uint64(31)
+    h *= np.uint64(0xBF58476D1CE4E5B9)
+    return h ^ (h >> np.uint64(29))
+
+
+@numba.njit(inline="always")
+def _has_bit(bits, h):
+    b = h & np.uint64(bits.shape[0] * 64 - 1)
+    return (bits[b >> np.uint64(6)] >> (b & np.uint64(63))) & np.uint64(1) != 0
+
+
+@numba.njit(nogil=True, cache=True)
+def part_filter(key_bytes, offsets, n, delim):
+    """A bit set (uint64 words) over the hashes of (first token, last token) of every way a key
+    can be cut into tokens: a prefix ending where the delimiter occurs and a suffix starting after
+    the same or a later occurrence. A candidate phrase whose bit is clear is none of the keys, so
+    :func:`join_phrases` skips its lookup; a set bit may be a collision and is looked up as before."""
+    dl = delim.shape[0]
+    combos = 0
+    for rep in range(2):
+        if rep == 1:
+            n_bits = 1 << 12
+            while n_bits < 16 * combos and n_bits < 1 << 26:
+                n_bits *= 2
+            bits = np.zeros(n_bits // 64, dtype=np.uint64)
+            mask = np.uint64(n_bits - 1)
+        for i in range(n):
+            a, b = offsets[i], offsets[i + 1]
+            for p in range(a, b - dl + 1):
+                if not _delim_at(key_bytes, p, delim):
+                    continue
+                h_first = token_hash(key_bytes, a, p)
+                for q in range(p, b - dl + 1):
+                    if _delim_at(key_bytes, q, delim):
+                        if rep == 0:
+                            combos += 1
+                        else:
+                            h = _pair_hash(h_first, token_hash(key_bytes, q + dl, b)) & mask
+                            bits[h >> np.uint64(6)] |= np.uint64(1) << (h & np.uint64(63))
+    return bits
+
+
+@numba.njit(inline="always")
+def _delim_at(key_bytes, p, delim):
+    for k in range(delim.shape[0]):
+        if key_bytes[p + k] != delim[k]:
+            return False
+    return True
+
+
 @numba.njit(nogil=True, cache=True)
 def join_phrases(
     src, starts, ends, sent, connectors, delim, scratch, mode, slots, key_bytes, offsets, values, n_keys,
-    min_count, threshold, corpus_word_count,
+    min_count, threshold, corpus_word_count, pair_bits,
 ):
     """gensim's ``analyze_sentence`` over every sentence: left to right, a non-connector word
     ends the candidate phrase begun at the previous non-connector word (connector words between
@@ -328,7 +404,11 @@ def join_phrases(
     (NaN for single tokens); output sentence j is ``out[out_sent[j]:out_sent[j+1]]``.
 
     As in gensim, an empty token cannot start a phrase and is dropped when one would start there.
+    ``pair_bits`` is :func:`part_filter`'s bit set over the keys (FROZEN mode), or empty: then
+    every candidate is looked up.
     """
+    filtered = pair_bits.shape[0] > 0
+    h_start = np.uint64(0)
     n_sent = sent.shape[0] - 1
     out = np.empty(starts.shape[0], dtype=np.int64)
     scores = np.empty(starts.shape[0], dtype=np.float64)
@@ -340,7 +420,8 @@ def join_phrases(
         for i in range(sent[s], sent[s + 1]):
             active = start >= 0 and ends[start] > starts[start]
             if not is_connector(src, starts[i], ends[i], connectors):
-                if active:
+                h = token_hash(src, starts[i], ends[i]) if filtered else np.uint64(0)
+                if active and (not filtered or _has_bit(pair_bits, _pair_hash(h_start, h))):
                     w, score = _score(mode, src, starts, ends, start, i, delim, scratch, slots, key_bytes, offsets,
                                       values, n_keys, min_count, corpus_word_count)
                     if w >= 0 and (score > threshold if mode == FROZEN else not score <= threshold):
@@ -349,11 +430,13 @@ def join_phrases(
                         k += 1
                         start = -1
                         continue
+                if active:
                     for j in range(start, i):
                         out[k] = j
                         scores[k] = np.nan
                         k += 1
                 start = i
+                h_start = h
             elif not active:
                 out[k] = i
                 scores[k] = np.nan
@@ -463,10 +546,7 @@ def export_scores(mode, slots, key_bytes, offsets, values, n, delim, min_count, 
         c = values[i]
         if ca <= 0 or c <= 0:
             continue
-        if mode == ORIGINAL:
-            score = _original(ca, cb, c, n, min_count, corpus_word_count)
-        else:
-            score = _npmi(ca, cb, c, n, min_count, corpus_word_count)
+        score = bigram_score(mode, ca, cb, c, n, min_count, corpus_word_count)
         if score <= threshold:
             continue
         if m == keep.shape[0]:
