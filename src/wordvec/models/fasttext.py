@@ -7,7 +7,8 @@ matrix has ``V + bucket`` rows (the words', then the n-gram buckets'); the input
 mean of its bag (:mod:`wordvec.text.subwords`), and ``model.wv`` is a
 :class:`~wordvec.FastTextKeyedVectors` that gives a vector for any word. Training runs on the
 subword engine (:mod:`wordvec.train.subword_engine`): fastText's skip-gram (the center's bag
-predicts each context word, the bag gathered once per window unless ``per_pair_updates``) and
+predicts each context word, the bag gathered once per window and followed through each update
+unless ``per_pair_updates``) and
 CBOW (the mean over the context words' bags predicts the center).
 
 ``max_n < min_n``, ``max_n == 0`` or ``bucket == 0`` turns subwords off (``bucket`` becomes 0, as
@@ -46,7 +47,7 @@ class FastText(Word2Vec):
 
     All :class:`~wordvec.Word2Vec` parameters apply, with ``alpha`` defaulting to fastText's 0.05
     for both architectures and ``shared_negatives`` to False (noise words drawn per prediction, as
-    fastText: sharing them across a window cost 12 points of analogy accuracy on enmix with
+    fastText: sharing them across a window cost 17 points of analogy accuracy on enmix with
     subwords, docs/benchmarks.md), plus:
 
     min_n, max_n : int
@@ -57,8 +58,11 @@ class FastText(Word2Vec):
         Must be 1: word n-grams are a feature of fastText's supervised classifier, which gensim
         ignores as well.
     per_pair_updates : bool
-        Skip-gram: gather and scatter the center's bag for every (center, context) pair, in
-        fastText's exact order (slower); False (default) does it once per window.
+        Skip-gram: gather and scatter the center's bag for every (center, context) pair, as
+        fastText does (about 35% more CPU time per epoch on enmix); False (default) gathers it
+        once per window, moves the mean by each prediction's update as the scatter would, and
+        scatters the window's summed gradient once: the same arithmetic up to float rounding and
+        Hogwild interleaving (:mod:`wordvec.train.kernels.subwords`).
     """
 
     PARAMS = Word2Vec.PARAMS + ("min_n", "max_n", "bucket", "word_ngrams", "per_pair_updates")
