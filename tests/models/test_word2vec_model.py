@@ -307,6 +307,16 @@ def test_save_load_round_trip_and_resume_bit_identical(sst_small, tmp_path, para
     assert loaded.loss_history == straight.loss_history and len(loaded.loss_history) == 3
 
 
+def test_model_without_loss_saves_and_loads(sst_small, tmp_path):
+    # compute_loss=False leaves NaN in loss_history; the file's JSON must stay standard and load.
+    m = Word2Vec(sst_small[:300], min_count=2, epochs=2, compute_loss=False, **FAST)
+    assert all(math.isnan(x) for x in m.loss_history)
+    m.save(tmp_path / "m.npz")
+    loaded = Word2Vec.load(tmp_path / "m.npz")
+    assert len(loaded.loss_history) == 2 and all(math.isnan(x) for x in loaded.loss_history)
+    assert np.array_equal(loaded.wv.vectors, m.wv.vectors)
+
+
 def test_load_refuses_damaged_files(sst_small, tmp_path):
     m = Word2Vec(sst_small[:300], min_count=2, epochs=1, **FAST)
     path = tmp_path / "m.npz"

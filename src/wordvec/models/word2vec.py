@@ -616,7 +616,8 @@ class Word2Vec:
             "words": self.vocab.words,
             "raw_word_count": self.vocab.raw_word_count,
             "n_sentences": self.vocab.n_sentences,
-            "loss_history": self.loss_history,
+            # NaN (compute_loss=False, an epoch without examples) is stored as null: standard JSON.
+            "loss_history": [x if np.isfinite(x) else None for x in self.loss_history],
             "epochs_trained": self.epochs_trained,
             "pending_run": None if self.pending_run is None else self.pending_run.to_json(),
         }
@@ -673,7 +674,9 @@ class Word2Vec:
         try:
             rng = arrays["rng"]
             history = meta["loss_history"]
-            if not isinstance(history, list) or not all(isinstance(x, (int, float)) and not isinstance(x, bool) for x in history):
+            if not isinstance(history, list) or not all(
+                x is None or isinstance(x, (int, float)) and not isinstance(x, bool) for x in history
+            ):
                 raise ValueError("loss_history is not a list of numbers")
             epochs_trained = meta["epochs_trained"]
             if isinstance(epochs_trained, bool) or not isinstance(epochs_trained, int) or epochs_trained < 0:
@@ -691,7 +694,7 @@ class Word2Vec:
         model.syn1 = np.ascontiguousarray(arrays["syn1"])
         model.syn1_softmax = np.ascontiguousarray(arrays["syn1_softmax"])
         model.rng_states = np.ascontiguousarray(rng)
-        model.loss_history = [float(x) for x in history]
+        model.loss_history = [float("nan") if x is None else float(x) for x in history]
         model.epochs_trained = epochs_trained
         model.pending_run = pending
         corpus = meta.get("corpus") or {}
