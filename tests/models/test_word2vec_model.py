@@ -307,6 +307,30 @@ def test_save_load_round_trip_and_resume_bit_identical(sst_small, tmp_path, para
     assert loaded.loss_history == straight.loss_history and len(loaded.loss_history) == 3
 
 
+def test_hs_output_has_one_row_per_word_and_older_files_load(sst_small, tmp_path):
+    # gensim's shape: (len(wv), d), the tree's len(wv) - 1 inner nodes and an unused last row.
+    m = Word2Vec(sst_small[:600], min_count=2, epochs=1, hs=1, negative=0, **FAST)
+    n = len(m.wv)
+    assert m.syn1.shape == (n, 20) and not m.syn1[-1].any() and m.syn1[:-1].any()
+    assert m.estimate_memory()["syn1"] == n * 20 * 4
+    m.build_vocab([["zzfresh", "zzword"]] * 3, update=True)
+    assert m.syn1.shape == (len(m.wv), 20) == (n + 2, 20)
+    # A file written when syn1 had n - 1 rows loads, padded with the unused row, and trains on.
+    m = Word2Vec(sst_small[:600], min_count=2, epochs=1, hs=1, negative=0, **FAST)
+    m.save(tmp_path / "m.npz")
+    with np.load(tmp_path / "m.npz") as z:
+        members = {k: z[k] for k in z.files}
+    members["syn1"] = members["syn1"][:-1]
+    np.savez(tmp_path / "old.npz", **members)
+    old = Word2Vec.load(tmp_path / "old.npz")
+    assert old.syn1.shape == (n, 20) and np.array_equal(old.syn1, m.syn1)
+    old.train(sst_small[:600], epochs=1)
+    members["syn1"] = members["syn1"][:-1]
+    np.savez(tmp_path / "bad.npz", **members)
+    with pytest.raises(ModelFileError, match=f"syn1 has {n - 2} rows for {n} words"):
+        Word2Vec.load(tmp_path / "bad.npz")
+
+
 def test_model_without_loss_saves_and_loads(sst_small, tmp_path):
     # compute_loss=False leaves NaN in loss_history; the file's JSON must stay standard and load.
     m = Word2Vec(sst_small[:300], min_count=2, epochs=2, compute_loss=False, **FAST)

@@ -172,7 +172,7 @@ class FastText(Word2Vec):
             loss = "ns"
         else:  # fastText's tree is word2vec.c's; its code bit is the label, ours 1 - bit
             output = np.zeros((n, d), dtype=np.float32)
-            output[: n - 1] = -self.syn1
+            output[: n - 1] = -self.syn1[: n - 1]
             loss = "hs"
         args = FacebookArgs(
             dim=d, ws=self.window, epoch=self.epochs, min_count=self.min_count, neg=self.negative,
@@ -208,7 +208,7 @@ class FastText(Word2Vec):
         if model.negative:
             model.syn1neg = np.ascontiguousarray(fb.output_matrix, dtype=np.float32)
         else:
-            model.syn1 = np.ascontiguousarray(-fb.output_matrix[: n - 1], dtype=np.float32)
+            model.syn1 = np.ascontiguousarray(-fb.output_matrix[:n], dtype=np.float32)  # the last row unused
         return model
 
     def __repr__(self) -> str:

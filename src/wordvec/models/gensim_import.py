@@ -77,7 +77,10 @@ def word2vec_from_gensim(cls: Any, g: Any) -> Any:
     vocab.words, vocab.key_to_index = model.wv.index_to_key, model.wv.key_to_index
     model.vocab = vocab
     model.syn1neg = imported_output(g.syn1neg, n, d, bool(model.negative), "syn1neg")
-    model.syn1 = imported_output(None if g.syn1 is None else g.syn1[: max(n - 1, 0)], n - 1, d, bool(model.hs), "syn1")
+    syn1 = g.syn1
+    if syn1 is not None and len(syn1) == n - 1:  # the inner nodes only: add the unused last row
+        syn1 = np.concatenate([syn1, np.zeros((1, d), dtype=syn1.dtype)])
+    model.syn1 = imported_output(syn1, n, d, bool(model.hs), "syn1")
     model.rng_states = np.stack([kernels.rng_state(model.seed, i) for i in range(max(model.workers, 1))])
     model.corpus_count = vocab.n_sentences
     model.corpus_total_words = vocab.raw_word_count

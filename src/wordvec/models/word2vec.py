@@ -464,7 +464,8 @@ class Word2Vec:
 
         self.syn1neg = grow(self.syn1neg, n, bool(self.negative))
         # Huffman inner nodes change with the counts: the tree (and syn1) is rebuilt on update.
-        self.syn1 = zeros((n - 1 if self.hs else 0, d))
+        # One row per word as gensim allocates it: the tree's n - 1 inner nodes, the last row unused.
+        self.syn1 = zeros((n if self.hs else 0, d))
         self.syn1_softmax = grow(self.syn1_softmax, n, bool(self.softmax))
         self.wv = KeyedVectors.from_vectors(vocab.words, w_in, counts=vocab.counts)
         vocab.words, vocab.key_to_index = self.wv.index_to_key, self.wv.key_to_index  # one copy of the words
@@ -664,7 +665,7 @@ class Word2Vec:
                 "counts": ((n,), np.int64),
                 "w_in": ((model.input_rows(n), d), np.float32),
                 "syn1neg": ((n if model.negative else 0, d), np.float32),
-                "syn1": ((n - 1 if model.hs else 0, d), np.float32),
+                "syn1": ((None if model.hs else 0, d), np.float32),  # n rows; n - 1 in older files
                 "syn1_softmax": ((n if model.softmax else 0, d), np.float32),
                 "rng": ((None, 1), np.uint64),
             }
@@ -691,7 +692,7 @@ class Word2Vec:
         vocab.words, vocab.key_to_index = model.wv.index_to_key, model.wv.key_to_index
         model.vocab = vocab
         model.syn1neg = np.ascontiguousarray(arrays["syn1neg"])
-        model.syn1 = np.ascontiguousarray(arrays["syn1"])
+        model.syn1 = hs_output(arrays["syn1"], n, bool(model.hs), path)
         model.syn1_softmax = np.ascontiguousarray(arrays["syn1_softmax"])
         model.rng_states = np.ascontiguousarray(rng)
         model.loss_history = [float("nan") if x is None else float(x) for x in history]
@@ -798,7 +799,7 @@ class Word2Vec:
         if self.negative:
             report["syn1neg"] = n * row
         if self.hs:
-            report["syn1"] = max(n - 1, 0) * row
+            report["syn1"] = n * row
         if self.softmax:
             report["syn1_softmax"] = n * row
         report["total"] = sum(v for k, v in report.items() if k != "total")
@@ -809,6 +810,20 @@ class Word2Vec:
         mode = "sg" if self.sg else "cbow"
         obj = "softmax" if self.softmax else "+".join(x for x, on in (("hs", self.hs), (f"ns{self.negative}", self.negative)) if on)
         return f"Word2Vec<vocab={n}, vector_size={self.vector_size}, {mode}, {obj}, window={self.window}>"
+
+
+def hs_output(syn1: np.ndarray, n: int, hs: bool, source: Any) -> np.ndarray:
+    """Hierarchical softmax's output matrix as the model holds it, one row per word (the tree's
+    ``n - 1`` inner nodes and gensim's unused last row), from a file's ``syn1``: ``n`` rows, or
+    ``n - 1`` as files written before wordvec allocated the last row (padded with zeros)."""
+    rows = n if hs else 0
+    if len(syn1) == rows:
+        return np.ascontiguousarray(syn1)
+    if hs and len(syn1) == max(n - 1, 0):
+        out = zeros((rows, syn1.shape[1]))
+        out[: len(syn1)] = syn1
+        return out
+    raise ModelFileError(f"'{source}' is not a valid wordvec model file: array syn1 has {len(syn1)} rows for {n} words")
 
 
 def _fingerprint(corpus_file: str | os.PathLike) -> dict | None:

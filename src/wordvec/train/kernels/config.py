@@ -56,7 +56,7 @@ class Weights(NamedTuple):
 
     w_in: np.ndarray  # float32 (R, d) input rows
     w_ns: np.ndarray  # float32 (V, d) negative-sampling output vectors
-    w_hs: np.ndarray  # float32 (V - 1, d) hierarchical-softmax inner-node vectors
+    w_hs: np.ndarray  # float32 (V, d) hierarchical-softmax inner-node vectors (rows 0..V-2; the last unused)
 
 
 class Bags(NamedTuple):
