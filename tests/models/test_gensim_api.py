@@ -31,6 +31,30 @@ def test_corpus_statistics_and_vocabulary_match_gensim():
     assert "new" in ours.wv
 
 
+def test_huffman_code_and_point_are_gensims(tmp_path):
+    from gensim.models.word2vec import LineSentence as GensimLineSentence
+    from gensim.test.utils import datapath
+
+    corpus = list(GensimLineSentence(datapath("lee_background.cor")))
+    ours = Word2Vec(min_count=1, hs=1, negative=0, **FAST).build_vocab(corpus)
+    theirs = GensimWord2Vec(min_count=1, hs=1, negative=0)
+    theirs.build_vocab(corpus)
+    assert ours.wv.index_to_key == theirs.wv.index_to_key
+    for w in ours.wv.index_to_key:  # the same tree, ties included (most of Lee's words occur once)
+        code, point = ours.wv.get_vecattr(w, "code"), ours.wv.get_vecattr(w, "point")
+        assert code.dtype == np.uint8 and point.dtype == np.int32
+        assert np.array_equal(code, theirs.wv.get_vecattr(w, "code")), w
+        assert np.array_equal(point, theirs.wv.get_vecattr(w, "point")), w
+    assert ours.syn1.shape == (len(theirs.wv), 8) and theirs.syn1.shape == (len(theirs.wv), 100)
+    # the tree is the one training uses, and it survives saving
+    ours.save(tmp_path / "m.npz")
+    loaded = Word2Vec.load(tmp_path / "m.npz")
+    assert np.array_equal(loaded.wv.get_vecattr("the", "code"), theirs.wv.get_vecattr("the", "code"))
+    assert "code" not in ours.wv.expandos  # read from the tree's tables, not stored per word
+    with pytest.raises(KeyError, match="'code'"):
+        Word2Vec(min_count=1, negative=5, **FAST).build_vocab(corpus[:50]).wv.get_vecattr("the", "code")
+
+
 def test_min_count_zero_trim_rule_sorted_vocab_null_word():
     assert len(Word2Vec(min_count=0, **FAST).build_vocab([["a", "b"], ["a"]]).wv) == 2
 

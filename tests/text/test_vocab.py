@@ -236,18 +236,37 @@ def check_huffman(v: Vocabulary) -> None:
     assert sorted(node_of_prefix.values()) == list(range(V - 1))
 
 
-def test_huffman_codes_are_optimal_prefix_free():
-    check_huffman(zipf_vocab())
-    check_huffman(Vocabulary(["a", "b"], np.array([5, 5])))
-    v = Vocabulary(list("abcd"), np.array([8, 4, 2, 2]))
+@pytest.mark.parametrize("tree", ["word2vec.c", "gensim"])
+def test_huffman_codes_are_optimal_prefix_free(tree):
+    v = zipf_vocab()
+    v.tree = tree
+    check_huffman(v)
+    check_huffman(Vocabulary(["a", "b"], np.array([5, 5]), tree=tree))
+    v = Vocabulary(list("abcd"), np.array([8, 4, 2, 2]), tree=tree)
     codes, points, lengths = v.huffman()
     assert lengths.tolist() == [1, 2, 3, 3]
 
 
-@given(st.lists(st.integers(1, 10**12), min_size=2, max_size=80))
+@given(st.lists(st.integers(1, 10**12), min_size=2, max_size=80), st.sampled_from(["word2vec.c", "gensim"]))
 @settings(max_examples=40, deadline=None)
-def test_huffman_optimal_for_any_counts(counts):
-    check_huffman(Vocabulary([f"w{i}" for i in range(len(counts))], np.sort(np.array(counts, dtype=np.int64))[::-1]))
+def test_huffman_optimal_for_any_counts(counts, tree):
+    counts = np.sort(np.array(counts, dtype=np.int64))[::-1]
+    check_huffman(Vocabulary([f"w{i}" for i in range(len(counts))], counts, tree=tree))
+
+
+@given(st.lists(st.integers(1, 6), min_size=2, max_size=120))
+@settings(max_examples=30, deadline=None)
+def test_gensim_tree_is_gensims_for_any_counts_in_any_order(counts):
+    # many ties (counts 1..6), vocabulary not sorted: gensim's heap decides every tie
+    gensim_word2vec = pytest.importorskip("gensim.models.word2vec")
+    g = gensim_word2vec.Word2Vec(min_count=1, hs=1, negative=0, sorted_vocab=0)
+    g.build_vocab_from_freq({f"w{i}": c for i, c in enumerate(counts)})
+    v = Vocabulary(list(g.wv.index_to_key), [g.wv.get_vecattr(i, "count") for i in range(len(g.wv))], tree="gensim")
+    check_huffman(v)
+    codes, points, lengths = v.huffman()
+    for i in range(len(v)):
+        assert codes[i, : lengths[i]].tolist() == g.wv.get_vecattr(i, "code").tolist()
+        assert points[i, : lengths[i]].tolist() == g.wv.get_vecattr(i, "point").tolist()
 
 
 def test_huffman_needs_two_words():

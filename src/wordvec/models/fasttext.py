@@ -62,6 +62,8 @@ class FastText(Word2Vec):
     """
 
     PARAMS = Word2Vec.PARAMS + ("min_n", "max_n", "bucket", "word_ngrams", "per_pair_updates")
+    #: fastText's tree (word2vec.c's), which fastText rebuilds from the counts when it reads a .bin.
+    HUFFMAN_TREE = "word2vec.c"
 
     def __init__(
         self,

@@ -67,7 +67,7 @@ def word2vec_from_gensim(cls: Any, g: Any) -> Any:
         paths = gensim_paths(g.expandos.get("code"), g.expandos.get("point"), len(g.keys))
     vocab = Vocabulary(
         words=list(g.keys), counts=counts, raw_word_count=int(p.get("corpus_total_words") or counts.sum()),
-        n_sentences=int(p.get("corpus_count") or 0), paths=paths,
+        n_sentences=int(p.get("corpus_count") or 0), paths=paths, tree="gensim",
     )
     n, d = g.vectors.shape
     model.check_memory(n)
@@ -76,6 +76,7 @@ def word2vec_from_gensim(cls: Any, g: Any) -> Any:
         model.wv.vectors = np.ascontiguousarray(model.wv.vectors, dtype=np.float32)
     vocab.words, vocab.key_to_index = model.wv.index_to_key, model.wv.key_to_index
     model.vocab = vocab
+    model.share_paths()
     model.syn1neg = imported_output(g.syn1neg, n, d, bool(model.negative), "syn1neg")
     syn1 = g.syn1
     if syn1 is not None and len(syn1) == n - 1:  # the inner nodes only: add the unused last row

@@ -136,6 +136,9 @@ class Word2Vec:
         "negative", "ns_exponent", "cbow_mean", "alpha", "min_alpha", "epochs", "workers", "seed", "softmax",
         "shared_negatives", "max_sentence_length", "compute_loss",
     )
+    #: How hierarchical softmax's Huffman tree is built (see ``Vocabulary.huffman``): as gensim
+    #: builds it, so that ``wv.get_vecattr(word, 'code')`` / ``'point'`` are gensim's.
+    HUFFMAN_TREE = "gensim"
     #: gensim's options saved with the model (files without them load with the defaults).
     GENSIM_PARAMS = {"sorted_vocab": 1, "null_word": 0, "shrink_windows": True, "batch_words": MAX_WORDS_IN_BATCH,
                      "comment": None}
@@ -469,9 +472,16 @@ class Word2Vec:
         self.syn1_softmax = grow(self.syn1_softmax, n, bool(self.softmax))
         self.wv = KeyedVectors.from_vectors(vocab.words, w_in, counts=vocab.counts)
         vocab.words, vocab.key_to_index = self.wv.index_to_key, self.wv.key_to_index  # one copy of the words
+        vocab.tree = self.HUFFMAN_TREE
         self.vocab = vocab
+        self.share_paths()
         if self.rng_states.shape[0] == 0:
             self.rng_states = np.stack([kernels.rng_state(self.seed, i) for i in range(max(self.workers, 1))])
+
+    def share_paths(self) -> None:
+        """Let ``wv.get_vecattr(word, 'code' / 'point')`` read the Huffman tree of a
+        hierarchical-softmax model (gensim's per-word attributes), from the vocabulary's tables."""
+        self.wv.huffman_paths = self.vocab.huffman if self.hs and self.vocab is not None and len(self.vocab) > 1 else None
 
     # ------------------------------------------------------------------ training
     def train(
@@ -617,6 +627,7 @@ class Word2Vec:
             "words": self.vocab.words,
             "raw_word_count": self.vocab.raw_word_count,
             "n_sentences": self.vocab.n_sentences,
+            "huffman_tree": self.vocab.tree,
             # NaN (compute_loss=False, an epoch without examples) is stored as null: standard JSON.
             "loss_history": [x if np.isfinite(x) else None for x in self.loss_history],
             "epochs_trained": self.epochs_trained,
@@ -683,14 +694,19 @@ class Word2Vec:
             if isinstance(epochs_trained, bool) or not isinstance(epochs_trained, int) or epochs_trained < 0:
                 raise ValueError("epochs_trained is not a count")
             pending = None if meta.get("pending_run") is None else RunState.from_json(meta["pending_run"])
+            tree = meta.get("huffman_tree", "word2vec.c")  # the tree of files written before it was saved
+            if tree not in ("gensim", "word2vec.c"):
+                raise ValueError(f"unknown huffman_tree {tree!r}")
             vocab = Vocabulary(
-                words=words, counts=arrays["counts"], raw_word_count=meta["raw_word_count"], n_sentences=meta["n_sentences"]
+                words=words, counts=arrays["counts"], raw_word_count=meta["raw_word_count"], n_sentences=meta["n_sentences"],
+                tree=tree,
             )
         except (KeyError, ValueError, TypeError, ParameterError) as e:
             raise ModelFileError(f"'{path}' is not a valid wordvec model file: {e}") from None
         model.wv = model.make_vectors(words, np.ascontiguousarray(arrays["w_in"]), vocab.counts)
         vocab.words, vocab.key_to_index = model.wv.index_to_key, model.wv.key_to_index
         model.vocab = vocab
+        model.share_paths()
         model.syn1neg = np.ascontiguousarray(arrays["syn1neg"])
         model.syn1 = hs_output(arrays["syn1"], n, bool(model.hs), path)
         model.syn1_softmax = np.ascontiguousarray(arrays["syn1_softmax"])
