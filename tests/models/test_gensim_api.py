@@ -10,7 +10,7 @@ from gensim.models import Word2Vec as GensimWord2Vec
 from gensim.test.utils import common_texts
 
 from wordvec import RULE_DEFAULT, RULE_DISCARD, RULE_KEEP
-from wordvec.errors import EmptyVocabularyError, UnsupportedModelError
+from wordvec.errors import EmptyVocabularyError, ModelFileError, NotAModelError, SentenceError, UnsupportedModelError
 from wordvec.models.word2vec import LineSentence, PathLineSentences, Text8Corpus, Word2Vec
 
 CORPUS = common_texts * 20
@@ -111,12 +111,12 @@ def test_training_loss_follows_gensims_contract():
 def test_shrink_windows_false_uses_full_windows():
     sentence = [["a", "b", "c", "d", "e", "f", "g"]]
     full = Word2Vec(min_count=1, sg=1, window=3, shrink_windows=False, **{**FAST, "epochs": 1}).build_vocab(sentence)
-    full.train(sentence)
+    full.train(sentence, total_examples=1, epochs=1)
     # 7 words, radius 3: each position pairs with every word within 3 -> 2*(3+5+6) + 6 = 34 pairs... counted:
     expected = sum(min(i, 3) + min(6 - i, 3) for i in range(7))
     assert full.running_training_loss / full.loss_history[-1] == pytest.approx(expected)
     dyn = Word2Vec(min_count=1, sg=1, window=3, **{**FAST, "epochs": 1}).build_vocab(sentence)
-    dyn.train(sentence)
+    dyn.train(sentence, total_examples=1, epochs=1)
     assert dyn.running_training_loss / dyn.loss_history[-1] < expected
 
 
@@ -151,7 +151,7 @@ def test_options_saved_and_warnings(tmp_path, caplog):
     assert (again.corpus_count, again.corpus_total_words) == (model.corpus_count, model.corpus_total_words)
     caplog.clear()
     with caplog.at_level(logging.WARNING):
-        again.train(CORPUS, start_alpha=0.02)
+        again.train(CORPUS, total_examples=again.corpus_count, epochs=1, start_alpha=0.02)
     assert "Effective 'alpha' higher than previous training cycles" in caplog.text
 
 
@@ -181,3 +181,66 @@ def test_corpus_file_may_be_a_directory_or_several_files(tmp_path):
         np.testing.assert_array_equal(several.wv.expandos["count"], single.wv.expandos["count"])
         assert several.corpus_count == single.corpus_count
         np.testing.assert_allclose(several.wv.vectors, single.wv.vectors, rtol=1e-5, atol=1e-6)
+
+
+def test_strings_as_sentences_warn_and_count_characters_as_gensim(caplog):
+    corpus = ["human", "machine"] * 3
+    with caplog.at_level(logging.WARNING):
+        ours = Word2Vec(min_count=1, **FAST).build_vocab(corpus)
+    assert "Each 'sentences' item should be a list of words (usually unicode strings)." in caplog.text
+    theirs = GensimWord2Vec(min_count=1, vector_size=8)
+    theirs.build_vocab(corpus)
+    assert ours.wv.index_to_key == theirs.wv.index_to_key and ours.corpus_total_words == theirs.corpus_total_words
+    for bad, message in (([["a"], None], "sentence 1 is None"), ([["a", 3]], "sentence 0, token 1 is 3"),
+                         ([b"a b"], "sentence 0 is a bytes string")):
+        with pytest.raises(SentenceError, match=message):
+            Word2Vec(min_count=1, **FAST).build_vocab(bad)
+
+
+def test_empty_vocabulary_is_kept_by_build_vocab_and_refused_by_train():
+    # gensim's build_vocab keeps an empty vocabulary; training it raises (a RuntimeError)
+    model = Word2Vec(**FAST).build_vocab([["a", "b"], ["a"]])  # min_count=5
+    assert len(model.wv) == 0
+    reason = r"^no word occurs at least min_count=5 times: the corpus has 3 words \(2 distinct\); lower min_count$"
+    with pytest.raises(EmptyVocabularyError, match=reason):
+        model.check_vocabulary()
+    with pytest.raises(RuntimeError, match=reason):
+        model.train([["a", "b"]], total_examples=1, epochs=1)
+    model.build_vocab([["a", "b"]] * 5)
+    model.check_vocabulary()
+    assert model.empty_vocab_reason is None and len(model.wv) == 2
+
+
+def test_loading_word_vectors_as_a_model_is_an_attribute_error(tmp_path):
+    model = Word2Vec(CORPUS, min_count=1, **FAST)
+    model.wv.save(tmp_path / "vectors.kv")
+    theirs = GensimWord2Vec(CORPUS, min_count=1, vector_size=8, workers=1)
+    theirs.wv.save(str(tmp_path / "gensim.kv"))
+    for name in ("vectors.kv", "gensim.kv"):
+        with pytest.raises(AttributeError, match="KeyedVectors.load") as info:
+            Word2Vec.load(tmp_path / name)
+        assert isinstance(info.value, ModelFileError) and isinstance(info.value, NotAModelError)
+
+
+PRUNE_CORPUS = [["graph", "system"], ["graph", "system"], ["system", "eps"], ["graph", "system"],
+                ["minors", "survey", "minors", "survey", "minors"]]
+
+
+def test_max_vocab_size_prunes_sentences_as_gensim_and_files_as_word2vec_c(tmp_path):
+    def counts(m):
+        return {w: int(m.wv.get_vecattr(w, "count")) for w in m.wv.index_to_key}
+
+    rng = np.random.default_rng(0)
+    zipf = [[f"w{int(x)}" for x in rng.zipf(1.3, size=int(rng.integers(1, 12)))] for _ in range(400)]
+    for corpus, max_vocab_size in ((PRUNE_CORPUS[:4], 2), (PRUNE_CORPUS, 2), (zipf, 30), (zipf, 7)):
+        ours = Word2Vec(min_count=1, max_vocab_size=max_vocab_size, **FAST).build_vocab(corpus)
+        theirs = GensimWord2Vec(min_count=1, max_vocab_size=max_vocab_size, vector_size=8)
+        theirs.build_vocab(corpus)
+        assert counts(ours) == counts(theirs) and ours.wv.index_to_key == theirs.wv.index_to_key
+    assert counts(Word2Vec(min_count=1, max_vocab_size=2, **FAST).build_vocab(PRUNE_CORPUS)) == {
+        "system": 4, "graph": 3, "minors": 3}
+    # a text file is counted by blocks and pruned as word2vec.c's ReduceVocab (count <= min_reduce
+    # while the table is over max_vocab_size): here only the most frequent word survives
+    path = tmp_path / "c.txt"
+    path.write_text("".join(" ".join(s) + "\n" for s in PRUNE_CORPUS), encoding="utf8")
+    assert counts(Word2Vec(min_count=1, max_vocab_size=2, **FAST).build_vocab(corpus_file=path)) == {"system": 4}

@@ -282,7 +282,7 @@ def test_save_load_round_trip_and_resume_bit_identical(sst_small, tmp_path, para
     corpus = sst_small[:1500]
     common = dict(min_count=3, epochs=2, **FAST, **params)
     straight = Word2Vec(corpus, **common)
-    straight.train(corpus, epochs=1)
+    straight.train(corpus, total_examples=straight.corpus_count, epochs=1)
 
     saved = Word2Vec(corpus, **common)
     path = tmp_path / "model.npz"
@@ -300,7 +300,7 @@ def test_save_load_round_trip_and_resume_bit_identical(sst_small, tmp_path, para
     for k in Word2Vec.PARAMS:
         assert getattr(loaded, k) == getattr(saved, k), k
 
-    loaded.train(corpus, epochs=1)
+    loaded.train(corpus, total_examples=loaded.corpus_count, epochs=1)
     assert np.array_equal(loaded.wv.vectors, straight.wv.vectors)
     for name in ("syn1neg", "syn1", "syn1_softmax"):
         assert np.array_equal(getattr(loaded, name), getattr(straight, name)), name
@@ -324,7 +324,7 @@ def test_hs_output_has_one_row_per_word_and_older_files_load(sst_small, tmp_path
     np.savez(tmp_path / "old.npz", **members)
     old = Word2Vec.load(tmp_path / "old.npz")
     assert old.syn1.shape == (n, 20) and np.array_equal(old.syn1, m.syn1)
-    old.train(sst_small[:600], epochs=1)
+    old.train(sst_small[:600], total_examples=old.corpus_count, epochs=1)
     members["syn1"] = members["syn1"][:-1]
     np.savez(tmp_path / "bad.npz", **members)
     with pytest.raises(ModelFileError, match=f"syn1 has {n - 2} rows for {n} words"):
@@ -366,7 +366,7 @@ def test_build_vocab_update_keeps_old_vectors_and_adds_words(sst_small):
     assert {"zzfresh", "zzword"} <= set(m.wv.index_to_key[n:])
     assert np.array_equal(m.wv.vectors[:n], vectors) and np.array_equal(m.syn1neg[:n], syn1neg)
     assert np.all(m.syn1neg[n:] == 0) and np.all(np.abs(m.wv.vectors[n:]) <= 0.5 / m.vector_size)
-    m.train(new_corpus, epochs=1)
+    m.train(new_corpus, total_examples=m.corpus_count, epochs=1)
     assert not np.array_equal(m.wv.vectors[:n], vectors) and len(m.loss_history) == 2
     assert m.wv.vectors.shape == (len(m.vocab), m.vector_size)
 
@@ -437,13 +437,20 @@ def test_train_arguments_validated(sst_small):
     with pytest.raises(ParameterError, match="build_vocab"):
         m.train(sst_small)
     m.build_vocab(sst_small[:100])
+    totals = dict(total_examples=m.corpus_count, epochs=1)
     for kwargs, name in ((dict(epochs=0), "epochs"), (dict(start_alpha=-1.0), "start_alpha"), (dict(end_alpha=float("nan")), "end_alpha")):
         with pytest.raises(ParameterError, match=name):
-            m.train(sst_small[:100], **kwargs)
+            m.train(sst_small[:100], **{**totals, **kwargs})
     with pytest.raises(ParameterError, match="not both"):
-        m.train(sst_small[:100], corpus_file="x.txt")
+        m.train(sst_small[:100], corpus_file="x.txt", **totals)
     with pytest.raises(ParameterError, match="no corpus"):
-        m.train()
+        m.train(**totals)
+    # gensim's contract: epochs and total_examples or total_words, each named when missing
+    for kwargs, missing in ((dict(epochs=1), r"total_examples \(or total_words\)"), (dict(total_examples=100), "epochs"),
+                            (dict(total_words=500), "epochs"), ({}, r"total_examples \(or total_words\) and epochs")):
+        with pytest.raises(ParameterError, match=f"^train\\(\\) needs {missing}, as in gensim"):
+            m.train(sst_small[:100], **kwargs)
+    m.train(sst_small[:100], total_words=m.corpus_total_words, epochs=1)
 
 
 def test_huge_model_refused_before_allocating():
@@ -503,7 +510,7 @@ def test_epoch_without_examples_is_an_error_naming_the_cause():
     corpus = [["a"], ["b"], ["a"]]
     m = Word2Vec(min_count=1, sample=0, epochs=1, **FAST).build_vocab(corpus)
     with pytest.raises(CorpusError, match=r"3 words but no training example.*one word per line"):
-        m.train(corpus)
+        m.train(corpus, total_examples=3, epochs=1)
     assert m.loss_history == [] and m.pending_run is None
 
 
@@ -513,7 +520,7 @@ def test_epoch_emptied_by_subsampling_is_a_warning(caplog):
     corpus = [["a", "b", "c"], ["a", "b"]]
     m = Word2Vec(min_count=1, sample=1e-3, epochs=2, **FAST).build_vocab(corpus)
     before = m.wv.vectors.copy()
-    m.train(corpus)
+    m.train(corpus, total_examples=2, epochs=2)
     assert "no training example: subsampling" in caplog.text
     assert len(m.loss_history) == 2 and all(np.isnan(x) for x in m.loss_history)
     np.testing.assert_array_equal(m.wv.vectors, before)

@@ -180,9 +180,12 @@ def test_check_reiterable_refuses_one_shot_iterators(bad, match):
         check_reiterable(bad)
 
 
-def test_count_sentences_refuses_strings():
-    with pytest.raises(CorpusError, match="sentence 0 is a str: sentences must be lists of tokens"):
-        count_sentences(["the cat sat"], VocabCounter())
+def test_count_sentences_takes_a_string_as_characters_with_gensims_warning(caplog):
+    counter = VocabCounter()
+    count_sentences([["the"], "cat", "ta"], counter)
+    assert counter.counts == {"the": 1, "c": 1, "a": 2, "t": 2} and counter.raw_word_count == 6
+    assert caplog.text.count("Each 'sentences' item should be a list of words (usually unicode strings).") == 1
+    assert "Sentence 1 is instead plain <class 'str'>" in caplog.text
 
 
 @pytest.mark.parametrize("bad,message", [
@@ -190,7 +193,7 @@ def test_count_sentences_refuses_strings():
     ([["a"], ["b"], (t for t in "ab")], "sentence 2 is a one-shot generator"),
     ([["a"], ["b", 3]], "sentence 1, token 1 is 3 of type int: tokens must be strings"),
     ([["a", ["x"]]], r"sentence 0, token 1 is \['x'\] of type list"),
-    ([["a"], b"b c"], "sentence 1 is a bytes"),
+    ([["a"], b"b c"], "sentence 1 is a bytes string"),
 ])
 def test_count_sentences_names_a_malformed_sentence(bad, message):
     with pytest.raises(CorpusError, match=message):

@@ -11,9 +11,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from scipy import stats
 
-from wordvec.errors import CorpusError
+from wordvec.errors import CorpusError, ParameterError
 from wordvec.text.tokens import fnv1a
-from wordvec.text.vocab import Vocabulary, VocabCounter
+from wordvec.text.vocab import RULE_DEFAULT, RULE_KEEP, Vocabulary, VocabCounter
 
 
 def keep_probability(counts: np.ndarray, sample: float) -> np.ndarray:
@@ -107,6 +107,27 @@ def test_vocab_counter_counts_tokens_and_prunes_like_word2vec_c():
     p.update(["u", "v"])  # 4 distinct again: counts <= 2 go
     assert set(p.counts) == {"x"} and p.min_reduce == 3 and p.pruned_words == 5
     assert p.raw_word_count == 9
+
+
+def test_vocab_counter_prunes_like_gensim_per_sentence():
+    # gensim's _scan_vocab + utils.prune_vocab: after a sentence leaving more than max_vocab_size
+    # words, drop count < min_reduce once (min_reduce from 1), then min_reduce += 1
+    p = VocabCounter(max_vocab_size=2, pruning="gensim")
+    for sentence, kept, min_reduce in (
+        (["g", "s"], {"g": 1, "s": 1}, 1),
+        (["g", "s"], {"g": 2, "s": 2}, 1),
+        (["s", "e"], {"g": 2, "s": 3, "e": 1}, 2),  # 3 > 2 words, but none has count < 1
+        (["g", "s"], {"g": 3, "s": 4}, 3),  # count < 2 goes
+    ):
+        p.update(sentence)
+        assert (dict(p.counts), p.min_reduce) == (kept, min_reduce)
+    assert p.pruned_words == 1
+    kept_by_rule = VocabCounter(max_vocab_size=1, pruning="gensim", trim_rule=lambda w, c, m: RULE_KEEP if w == "r" else RULE_DEFAULT)
+    kept_by_rule.update(["a", "r"])
+    kept_by_rule.update(["a", "b"])
+    assert dict(kept_by_rule.counts) == {"a": 2, "r": 1}
+    with pytest.raises(ParameterError, match="pruning"):
+        VocabCounter(3, pruning="fasttext")
 
 
 def test_merged_keeps_old_indices_and_appends_new_words():

@@ -93,7 +93,8 @@ class FastText(Word2Vec):
             raise ParameterError("pass either sentences or corpus_file, not both")
         if sentences is not None or corpus_file is not None:
             self.build_vocab(sentences, corpus_file=corpus_file)
-            self.train(sentences, corpus_file=corpus_file, epochs=self.epochs)
+            self.train(sentences, corpus_file=corpus_file, total_examples=self.corpus_count,
+                       total_words=self.corpus_total_words, epochs=self.epochs)
 
     # ------------------------------------------------------------------ parameters
     def validate(self) -> None:

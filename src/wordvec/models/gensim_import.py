@@ -8,7 +8,7 @@ from typing import Any
 
 import numpy as np
 
-from ..errors import ModelFileError, ParameterError
+from ..errors import ModelFileError, NotAModelError, ParameterError
 from ..text.vocab import Vocabulary
 from ..train import kernels
 from ..vectors.keyedvectors import KeyedVectors
@@ -49,7 +49,7 @@ def word2vec_from_gensim(cls: Any, g: Any) -> Any:
     """An instance of ``cls`` (Word2Vec) from a :class:`~wordvec.formats.gensim_pickle.GensimModel`
     (see ``Word2Vec.from_gensim``)."""
     if g.kind != "Word2Vec":
-        raise ModelFileError("the file holds gensim KeyedVectors (word vectors only): load it with KeyedVectors.load")
+        raise NotAModelError("the file holds gensim KeyedVectors (word vectors only): load it with KeyedVectors.load")
     p = dict(g.params)
     names = ("vector_size", "window", "min_count", "max_vocab_size", "max_final_vocab", "sample", "sg", "hs",
              "negative", "ns_exponent", "cbow_mean", "alpha", "min_alpha", "epochs", "workers", "seed",

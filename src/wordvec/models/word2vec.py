@@ -25,10 +25,13 @@ from typing import Any, Iterable, Sequence
 
 import numpy as np
 
-from ..errors import CorpusError, EmptyVocabularyError, ModelFileError, ParameterError, UnsupportedModelError
+from ..errors import (
+    CorpusError, EmptyVocabularyError, ModelFileError, NotAModelError, ParameterError, UnsupportedModelError,
+)
 from ..formats import gensim_pickle
 from .gensim_import import word2vec_from_gensim
 from ..formats.modelfile import load_model_arrays, load_model_meta, save_model_file
+from ..formats.word2vec import is_native_file
 from ..memory import check_fits, weights_bytes
 from ..text.fingerprint import corpus_fingerprint, fingerprint_difference
 from ..text.corpus import TextBlocks, count_sentences, count_text
@@ -235,6 +238,8 @@ class Word2Vec:
         #: {word: count} of the latest scan when build_vocab(keep_raw_vocab=True), else empty.
         self.raw_vocab: dict[str, int] = {}
         self.min_alpha_yet_reached = float(self.alpha)
+        #: Why the latest vocabulary scan kept no word (None when it kept some).
+        self.empty_vocab_reason: str | None = None
 
         if sentences is not None and corpus_file is not None:
             raise ParameterError("pass either sentences or corpus_file, not both")
@@ -243,7 +248,8 @@ class Word2Vec:
                            "(pass it to build_vocab), as in gensim")
         if sentences is not None or corpus_file is not None:
             self.build_vocab(sentences, corpus_file=corpus_file, trim_rule=trim_rule)
-            self.train(sentences, corpus_file=corpus_file, epochs=self.epochs)
+            self.train(sentences, corpus_file=corpus_file, total_examples=self.corpus_count,
+                       total_words=self.corpus_total_words, epochs=self.epochs)
 
     # ------------------------------------------------------------------ parameters
     def validate(self) -> None:
@@ -320,10 +326,11 @@ class Word2Vec:
         With ``update=True`` new words are added (existing words keep their vectors).
         ``keep_raw_vocab`` keeps the scan's ``{word: count}`` as ``raw_vocab``.
         ``progress_per`` (gensim's logging interval) and other gensim keyword arguments have no
-        effect. An empty result raises :class:`~wordvec.errors.EmptyVocabularyError` (also a
-        ``RuntimeError``, as gensim's)."""
+        effect. As in gensim, a result without any word is kept (and logged):
+        :meth:`check_vocabulary` and :meth:`train` then raise
+        :class:`~wordvec.errors.EmptyVocabularyError` (also a ``RuntimeError``, as gensim's) saying why."""
         t0 = time.perf_counter()
-        counter = self._count(corpus_iterable, corpus_file)
+        counter = self._count(corpus_iterable, corpus_file, trim_rule)
         self._set_counts(counter.counts, counter.raw_word_count, counter.n_sentences, update, keep_raw_vocab, trim_rule)
         logger.info(
             "vocabulary: %d words of %d distinct, %d tokens, %.1fs",
@@ -331,10 +338,13 @@ class Word2Vec:
         )
         return self
 
-    def _count(self, corpus_iterable: Any, corpus_file: Any) -> VocabCounter:
-        """Count a corpus (sentences or a text file) with word2vec.c's pruning at max_vocab_size."""
+    def _count(self, corpus_iterable: Any, corpus_file: Any, trim_rule: Any = None) -> VocabCounter:
+        """Count a corpus (sentences or a text file), pruning at max_vocab_size as gensim does
+        for sentences (after each sentence, with ``trim_rule``) and as word2vec.c does for a text
+        file (when the table is full): see :class:`~wordvec.text.vocab.VocabCounter`."""
         corpus = open_corpus_source(corpus_iterable, corpus_file)
-        counter = VocabCounter(self.max_vocab_size)
+        pruning = "word2vec.c" if isinstance(corpus, TextBlocks) else "gensim"
+        counter = VocabCounter(self.max_vocab_size, pruning, trim_rule)
         if isinstance(corpus, TextBlocks):
             count_text(corpus, counter, self.workers)
             if corpus.invalid_bytes:
@@ -345,8 +355,8 @@ class Word2Vec:
             self.invalid_utf8 = 0
         if counter.pruned_words:
             logger.warning(
-                "max_vocab_size=%d: dropped %d rare distinct words while counting (word2vec.c's pruning)",
-                self.max_vocab_size, counter.pruned_words,
+                "max_vocab_size=%d: dropped %d rare distinct words while counting (%s's pruning)",
+                self.max_vocab_size, counter.pruned_words, pruning,
             )
         self.pruned_words = counter.pruned_words
         return counter
@@ -357,7 +367,7 @@ class Word2Vec:
     ) -> tuple[int, int]:
         """gensim's first half of :meth:`build_vocab`: count the corpus into ``raw_vocab`` and set
         ``corpus_count`` / ``corpus_total_words``; returns (total words, sentences)."""
-        counter = self._count(corpus_iterable, corpus_file)
+        counter = self._count(corpus_iterable, corpus_file, trim_rule)
         self.raw_vocab = dict(counter.counts)
         self.corpus_count = counter.n_sentences
         self.corpus_total_words = counter.raw_word_count
@@ -431,15 +441,18 @@ class Word2Vec:
             if self.vocab is None:
                 raise ParameterError("build_vocab(update=True) needs an existing vocabulary: call build_vocab first", "update")
             vocab = self.vocab.merged(vocab, min_count, trim_rule)
-        elif len(vocab) == 0:
-            raise EmptyVocabularyError(
+        elif len(vocab) == 0:  # as gensim: kept (and logged); train() and check_vocabulary() raise
+            self.empty_vocab_reason = (
                 f"no word occurs at least min_count={self.min_count} times: the corpus has "
                 f"{raw_word_count} words ({len(counts)} distinct); lower min_count"
                 if raw_word_count
                 else "the corpus is empty: no words to train on"
             )
+            logger.info("the vocabulary is empty: %s", self.empty_vocab_reason)
         elif self.null_word and "\0" not in vocab.key_to_index:
             vocab = Vocabulary(vocab.words + ["\0"], np.append(vocab.counts, 1), vocab.raw_word_count, vocab.n_sentences)
+        if len(vocab):
+            self.empty_vocab_reason = None
         self.set_vocabulary(vocab, update)
         self.corpus_count = int(n_sentences)
         self.corpus_total_words = int(raw_word_count)
@@ -478,6 +491,14 @@ class Word2Vec:
         if self.rng_states.shape[0] == 0:
             self.rng_states = np.stack([kernels.rng_state(self.seed, i) for i in range(max(self.workers, 1))])
 
+    def check_vocabulary(self) -> None:
+        """Raise what training would meet first: ParameterError without a vocabulary,
+        :class:`~wordvec.errors.EmptyVocabularyError` (saying why) when it has no word."""
+        if self.vocab is None:
+            raise ParameterError("train() needs a vocabulary: call build_vocab() first")
+        if len(self.vocab) == 0 or self.vocab.total_words == 0:
+            raise EmptyVocabularyError(self.empty_vocab_reason or "the vocabulary is empty: nothing to train on")
+
     def share_paths(self) -> None:
         """Let ``wv.get_vecattr(word, 'code' / 'point')`` read the Huffman tree of a
         hierarchical-softmax model (gensim's per-word attributes), from the vocabulary's tables."""
@@ -504,19 +525,43 @@ class Word2Vec:
     ) -> tuple[int, int]:
         """Train ``epochs`` epochs over the corpus; returns (trained words, raw words) like gensim.
 
-        ``total_examples`` / ``total_words`` are accepted for gensim compatibility and not
-        required: the learning rate decays over the in-vocabulary words of the latest
-        vocabulary scan (the corpus given to ``build_vocab``, or the new sentences after
-        ``build_vocab(update=True)``), so pass the scanned corpus. ``epochs`` defaults to the
-        model's. ``word_count``, ``queue_factor``, ``report_delay`` (gensim's threading knobs)
-        have no effect. As gensim, a warning is logged when a call starts above the lowest rate
+        As in gensim, ``epochs`` and one of ``total_examples`` (sentences) / ``total_words`` (raw
+        words) are required (ValueError naming what is missing): after ``build_vocab`` on the
+        same corpus, ``total_examples=model.corpus_count, epochs=model.epochs``. The learning
+        rate decays over the in-vocabulary words of the latest vocabulary scan (the corpus given
+        to ``build_vocab``, or the new sentences after ``build_vocab(update=True)``), so pass
+        the scanned corpus; a warning says so when the totals given are not the scan's.
+        ``word_count``, ``queue_factor``, ``report_delay`` (gensim's threading knobs) have no
+        effect. As gensim, a warning is logged when a call starts above the lowest rate
         a previous call reached. On Ctrl-C, SIGTERM or SIGHUP the jobs being trained are
         finished, the model is left consistent and, when ``checkpoint`` is given, saved there
         with its position in the run; :class:`~wordvec.errors.TrainingInterrupted` is raised
         and :meth:`resume` continues the run exactly where it stopped."""
-        if self.vocab is None:
-            raise ParameterError("train() needs a vocabulary: call build_vocab() first")
-        epochs = check_int("epochs", self.epochs if epochs is None else epochs, 1, 1_000_000)
+        self.check_vocabulary()
+        missing = [m for m, absent in (
+            ("total_examples (or total_words)", total_examples is None and total_words is None),
+            ("epochs", epochs is None),
+        ) if absent]
+        if missing:
+            raise ParameterError(
+                f"train() needs {' and '.join(missing)}, as in gensim, for the learning-rate schedule and progress: "
+                "after build_vocab on the same corpus, train(corpus, total_examples=model.corpus_count, "
+                "epochs=model.epochs)", "total_examples" if total_examples is None and total_words is None else "epochs",
+            )
+        epochs = check_int("epochs", epochs, 1, 1_000_000)
+        if total_examples is not None:
+            check_int("total_examples", total_examples, 0)
+        if total_words is not None:
+            check_int("total_words", total_words, 0)
+        if (total_examples is not None and total_examples != self.corpus_count) or (
+            total_words is not None and total_words != self.corpus_total_words
+        ):
+            logger.warning(
+                "train(): total_examples=%s, total_words=%s are not the latest vocabulary scan's (%d sentences, %d "
+                "words): the learning rate decays over that scan's %d in-vocabulary words per epoch, so train on the "
+                "corpus given to build_vocab", total_examples, total_words, self.corpus_count, self.corpus_total_words,
+                self.scan_words,
+            )
         start_alpha = self.alpha if start_alpha is None else start_alpha
         end_alpha = self.min_alpha if end_alpha is None else end_alpha
         check_float("start_alpha", start_alpha, 0.0, low_open=True)
@@ -586,9 +631,8 @@ class Word2Vec:
     def _run(self, corpus_iterable, corpus_file, state, callbacks, progress, checkpoint, begin) -> tuple[int, int]:
         self.validate()
         corpus = open_corpus_source(corpus_iterable, corpus_file)
+        self.check_vocabulary()
         vocab = self.vocab
-        if vocab is None or vocab.total_words == 0:
-            raise EmptyVocabularyError("the vocabulary is empty: nothing to train on")
         if not self.wv.vectors.flags.writeable:
             raise ParameterError("the vectors are read-only (loaded with mmap='r'): load the model without mmap to train it",
                                  "mmap")
@@ -643,7 +687,9 @@ class Word2Vec:
     def load(cls, path: str | os.PathLike, mmap: str | None = None, **kwargs: Any) -> "Word2Vec":
         """Load a model written by :meth:`save`, or a gensim 4 ``Word2Vec.save()`` file (read by
         :func:`wordvec.formats.gensim_pickle.read_gensim`, which runs no code from the file;
-        see :meth:`from_gensim`). A truncated or altered file raises ModelFileError.
+        see :meth:`from_gensim`). A truncated or altered file raises ModelFileError; a file of
+        word vectors only (``KeyedVectors.save``, wordvec's or gensim's) NotAModelError, also an
+        ``AttributeError`` as in gensim.
 
         ``mmap='r'`` memory-maps the arrays gensim stored beside its file (the model then
         answers queries but cannot train); wordvec's own .npz archive is read into memory
@@ -652,6 +698,9 @@ class Word2Vec:
             raise ParameterError(f"mmap must be None, 'r', 'r+' or 'c', got {mmap!r}", "mmap")
         if gensim_pickle.is_pickle_file(path):
             return cls.from_gensim(gensim_pickle.read_gensim(path, mmap="r" if mmap == "r+" else mmap))
+        if is_native_file(path):
+            raise NotAModelError(f"'{path}' holds word vectors only (KeyedVectors.save), not a {cls.__name__} model: "
+                                 "load it with KeyedVectors.load")
         meta = load_model_meta(path)
         path = Path(path)
         kind = meta.get("model", "Word2Vec")

@@ -316,17 +316,26 @@ def _merge_words(table, word_bytes, offsets, count, first, n, o_bytes, o_offsets
 
 
 def count_sentences(sentences: Iterable[list[str]], counter: VocabCounter) -> None:
-    """Count the tokens of an iterable of token lists into ``counter``. A sentence that is not
-    a sized sequence of str tokens (a string, None, a generator, a token that is not a str)
-    raises :class:`CorpusError` naming its position in the corpus."""
+    """Count the tokens of an iterable of token lists into ``counter``. A sentence that is a
+    plain string is, as in gensim, a sequence of one-character words, with a warning (the first
+    such sentence is named). A sentence that is not a sized sequence of str tokens (bytes, None,
+    a generator, a token that is not a str) raises :class:`SentenceError` naming its position."""
     batch: list[list[str]] = []
     first = 0  # index of batch[0] in the corpus
     n = 0
+    warned = False
     for i, sentence in enumerate(sentences):
-        if isinstance(sentence, (str, bytes)):
+        if isinstance(sentence, str) and not warned:
+            logger.warning(
+                "Each 'sentences' item should be a list of words (usually unicode strings). Sentence %d is instead "
+                "plain %s: its characters are taken as its words, as gensim does (split each sentence into words "
+                "first)", i, type(sentence),
+            )
+            warned = True
+        elif isinstance(sentence, bytes):
             raise SentenceError(
-                f"sentence {i} is a {type(sentence).__name__}: sentences must be lists of tokens, got an iterable of "
-                "strings (split each sentence into words first)"
+                f"sentence {i} is a bytes string: sentences must be lists of str tokens (decode and split each "
+                "sentence into words first)"
             )
         try:
             length = len(sentence)
@@ -334,13 +343,14 @@ def count_sentences(sentences: Iterable[list[str]], counter: VocabCounter) -> No
             raise SentenceError(f"sentence {i} is {_describe(sentence)}, not a list of tokens") from None
         batch.append(sentence)
         n += length
-        if n >= 100_000:
+        if n >= 100_000 or (counter.pruning == "gensim" and counter.max_vocab_size is not None):  # per sentence
             _count_batch(batch, first, n, counter)
             counter.n_sentences += len(batch)
             first += len(batch)
             batch, n = [], 0
-    _count_batch(batch, first, n, counter)
-    counter.n_sentences += len(batch)
+    if batch:  # (an empty update would prune again)
+        _count_batch(batch, first, n, counter)
+        counter.n_sentences += len(batch)
     if not all(isinstance(w, str) for w in counter.counts):  # once per distinct word, not per token
         _raise_bad_token(sentences, 0)
         raise CorpusError("the sentences hold tokens that are not strings")

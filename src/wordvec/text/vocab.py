@@ -215,16 +215,25 @@ class Vocabulary:
 
 
 class VocabCounter:
-    """Counts tokens chunk by chunk with word2vec.c's pruning when max_vocab_size is set.
+    """Counts tokens chunk by chunk, pruning rare words when max_vocab_size is set.
 
-    When more than max_vocab_size distinct words are held, words with count < min_reduce are
-    dropped and min_reduce grows by one (word2vec.c's ReduceVocab); the number of distinct words
-    dropped is reported so the caller can warn.
+    ``pruning="word2vec.c"`` (ReduceVocab): while more than max_vocab_size distinct words are
+    held, the words with count <= min_reduce are dropped and min_reduce grows by one.
+    ``pruning="gensim"`` (``Word2Vec._scan_vocab`` with ``utils.prune_vocab``; give the tokens one
+    sentence per :meth:`update`): after a sentence that leaves more than max_vocab_size distinct
+    words, the words with count < min_reduce (min_reduce starts at 1) are dropped once, unless
+    ``trim_rule`` keeps them, and min_reduce grows by one. Either way the number of distinct
+    words dropped is reported so the caller can warn.
     """
 
-    def __init__(self, max_vocab_size: int | None = None) -> None:
+    def __init__(self, max_vocab_size: int | None = None, pruning: str = "word2vec.c",
+                 trim_rule: Callable[[str, int, int], Any] | None = None) -> None:
+        if pruning not in ("word2vec.c", "gensim"):
+            raise ParameterError(f"pruning must be 'word2vec.c' or 'gensim', got {pruning!r}", "pruning")
         self.counts: Counter = Counter()
         self.max_vocab_size = max_vocab_size
+        self.pruning = pruning
+        self.trim_rule = trim_rule
         self.min_reduce = 1
         self.pruned_words = 0
         self.raw_word_count = 0
@@ -241,6 +250,13 @@ class VocabCounter:
             self._prune()
 
     def _prune(self) -> None:
+        if self.pruning == "gensim":
+            drop = [w for w, c in self.counts.items() if not keep_word(w, c, self.min_reduce, self.trim_rule)]
+            for w in drop:
+                del self.counts[w]
+            self.pruned_words += len(drop)
+            self.min_reduce += 1
+            return
         while len(self.counts) > self.max_vocab_size:
             drop = [w for w, c in self.counts.items() if c <= self.min_reduce]
             for w in drop:
