@@ -244,3 +244,17 @@ def test_max_vocab_size_prunes_sentences_as_gensim_and_files_as_word2vec_c(tmp_p
     path = tmp_path / "c.txt"
     path.write_text("".join(" ".join(s) + "\n" for s in PRUNE_CORPUS), encoding="utf8")
     assert counts(Word2Vec(min_count=1, max_vocab_size=2, **FAST).build_vocab(corpus_file=path)) == {"system": 4}
+
+
+def test_build_vocab_update_appends_new_words_as_gensim():
+    first = [["a", "b", "a"], ["b", "c"]] * 3
+    update = [["n1", "z", "a"], ["y", "y", "z", "y"], ["x", "n1", "n1", "b"]] * 2
+    for params in ({}, {"max_final_vocab": 3}):
+        ours = Word2Vec(min_count=2, **FAST, **params).build_vocab(first)
+        ours.build_vocab(update, update=True)
+        theirs = GensimWord2Vec(min_count=2, vector_size=8, **params)
+        theirs.build_vocab(first)
+        theirs.build_vocab(update, update=True)
+        assert ours.wv.index_to_key == theirs.wv.index_to_key, params  # new words in first appearance
+        assert [ours.wv.get_vecattr(w, "count") for w in ours.wv.index_to_key] == [
+            theirs.wv.get_vecattr(w, "count") for w in theirs.wv.index_to_key]

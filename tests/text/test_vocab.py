@@ -71,7 +71,7 @@ def test_trim_rule():
     assert Vocabulary.from_counts(counter, min_count=2, trim_rule=rule).words == ["b", "d"]
     assert Vocabulary.from_counts(counter, min_count=2).merged(
         Vocabulary.from_counts(Counter("x y y".split()), min_count=1), 2, trim_rule=lambda w, c, m: RULE_KEEP
-    ).words == ["a", "b", "y", "x"]
+    ).words == ["a", "b", "y", "x"]  # new words in the order given (here sorted)
 
 
 def test_from_counts_is_independent_of_insertion_order_up_to_ties():
@@ -132,11 +132,12 @@ def test_vocab_counter_prunes_like_gensim_per_sentence():
 
 def test_merged_keeps_old_indices_and_appends_new_words():
     old = Vocabulary.from_counts({"a": 5, "b": 4, "c": 3}, min_count=1, n_sentences=2)
-    new = Vocabulary.from_counts({"c": 10, "z": 2, "y": 7, "b": 1, "q": 1}, min_count=1, n_sentences=3)
+    new = Vocabulary.from_counts({"c": 10, "z": 2, "y": 7, "b": 1, "q": 1}, min_count=1, n_sentences=3,
+                                 sorted_vocab=False)
     m = old.merged(new, min_count=2)
-    assert m.words == ["a", "b", "c", "y", "z"]
-    assert m.counts.tolist() == [5, 5, 13, 7, 2]
-    assert m.key_to_index["y"] == 3
+    assert m.words == ["a", "b", "c", "z", "y"]  # appended in first appearance, as gensim
+    assert m.counts.tolist() == [5, 5, 13, 2, 7]
+    assert m.key_to_index["y"] == 4
     assert m.raw_word_count == old.raw_word_count + new.raw_word_count and m.n_sentences == 5
 
 

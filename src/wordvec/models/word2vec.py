@@ -432,14 +432,17 @@ class Word2Vec:
     ) -> None:
         """The vocabulary from a scan's ``{word: count}`` (in order of first appearance)."""
         min_count = max(self.min_count, 1)
-        vocab = Vocabulary.from_counts(
+        vocab = Vocabulary.from_counts(  # an update's new words keep their order of first appearance, as gensim's
             counts, 1 if update else min_count, None if update else self.max_final_vocab,
             raw_word_count=raw_word_count, n_sentences=n_sentences, trim_rule=None if update else trim_rule,
-            sorted_vocab=bool(self.sorted_vocab),
+            sorted_vocab=bool(self.sorted_vocab) and not update,
         )
         if update:
             if self.vocab is None:
                 raise ParameterError("build_vocab(update=True) needs an existing vocabulary: call build_vocab first", "update")
+            if self.max_final_vocab is not None and self.max_final_vocab < len(counts):  # gensim's rule on update
+                ranked = np.sort(np.fromiter(counts.values(), dtype=np.int64, count=len(counts)))[::-1]
+                min_count = max(min_count, int(ranked[self.max_final_vocab]) + 1)
             vocab = self.vocab.merged(vocab, min_count, trim_rule)
         elif len(vocab) == 0:  # as gensim: kept (and logged); train() and check_vocabulary() raise
             self.empty_vocab_reason = (

@@ -137,8 +137,9 @@ class Vocabulary:
 
     def merged(self, other: "Vocabulary", min_count: int, trim_rule: Any = None) -> "Vocabulary":
         """Vocabulary for ``build_vocab(update=True)``: existing words keep their index (counts
-        add up); new words that pass min_count (or ``trim_rule``) are appended in descending
-        count order."""
+        add up, whatever their count in ``other``); new words that pass min_count (or
+        ``trim_rule``) are appended in ``other``'s order (gensim appends them in order of first
+        appearance: give ``other`` unsorted). The applied ``min_count`` is kept."""
         counts = self.counts.copy()
         new_words, new_counts = [], []
         for w, c in zip(other.words, other.counts):
@@ -149,12 +150,13 @@ class Vocabulary:
                     new_counts.append(int(c))
             else:
                 counts[i] += c
-        order = np.argsort(-np.asarray(new_counts, dtype=np.int64), kind="stable")
         return Vocabulary(
-            words=self.words + [new_words[i] for i in order],
-            counts=np.concatenate([counts, np.asarray(new_counts, dtype=np.int64)[order]]),
+            words=self.words + new_words,
+            counts=np.concatenate([counts, np.asarray(new_counts, dtype=np.int64)]),
             raw_word_count=self.raw_word_count + other.raw_word_count,
             n_sentences=self.n_sentences + other.n_sentences,
+            min_count=self.min_count,
+            tree=self.tree,
         )
 
     def keep_thresholds(self, sample: float) -> np.ndarray:
