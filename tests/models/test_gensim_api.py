@@ -258,3 +258,47 @@ def test_build_vocab_update_appends_new_words_as_gensim():
         assert ours.wv.index_to_key == theirs.wv.index_to_key, params  # new words in first appearance
         assert [ours.wv.get_vecattr(w, "count") for w in ours.wv.index_to_key] == [
             theirs.wv.get_vecattr(w, "count") for w in theirs.wv.index_to_key]
+
+
+def test_line_sentence_of_plain_files_is_read_by_the_file_reader_when_identical(tmp_path, monkeypatch):
+    import gzip
+
+    from wordvec.text.corpus import line_sentence_count
+
+    lines = [" ".join(s) for s in CORPUS] + ["", "  ", " ".join(["graph", "trees"] * 7)]  # blank lines, a long line
+    text = "\n".join(lines) + "\n\ttrees  minors\r\nsurvey"  # tabs, CR LF, no final newline
+    path = tmp_path / "c.txt"
+    path.write_text(text, encoding="utf8")
+    (tmp_path / "d.txt.gz").write_bytes(gzip.compress(text.encode("utf8")))
+    params = dict(min_count=1, max_sentence_length=5, **FAST)
+    for corpus, files in ((LineSentence(path, max_sentence_length=5), [path]),
+                          (PathLineSentences(tmp_path, max_sentence_length=5), [path, tmp_path / "d.txt.gz"])):
+        sentences = list(corpus)
+        assert line_sentence_count(files, 5) == len(sentences)
+
+        def not_in_python(self):
+            raise AssertionError("the sentences were read in Python")
+
+        with monkeypatch.context() as m:
+            m.setattr(type(corpus), "__iter__", not_in_python)
+            routed = Word2Vec(corpus, **params)
+        by_file = Word2Vec(corpus_file=files, **params)
+        in_python = Word2Vec(sentences, **params)
+        # the same vocabulary, counts and sentence count as LineSentence's sentences give ...
+        assert routed.wv.index_to_key == in_python.wv.index_to_key
+        assert routed.wv.expandos["count"].tolist() == in_python.wv.expandos["count"].tolist()
+        assert (routed.corpus_count, routed.corpus_total_words) == (len(sentences), in_python.corpus_total_words)
+        # ... trained by the file reader: the very model corpus_file gives
+        np.testing.assert_array_equal(routed.wv.vectors, by_file.wv.vectors)
+    # where str.split and the file reader would differ, the sentences are read in Python
+    for odd in ("graph\u00a0trees".encode("utf8"), b"graph\x1ctrees", b"bad \xff byte", "\u3000x".encode("utf8")):
+        (tmp_path / "o.txt").write_bytes(b"human interface\n" + odd + b"\n")
+        assert line_sentence_count([tmp_path / "o.txt"], 10000) is None
+    (tmp_path / "o.txt").write_text("human interface\ngraph\u00a0trees\n" * 3, encoding="utf8")
+    odd = Word2Vec(LineSentence(tmp_path / "o.txt"), min_count=1, **FAST)
+    assert "graph" in odd.wv and "graph\u00a0trees" not in odd.wv  # split as str.split splits
+    np.testing.assert_array_equal(odd.wv.vectors, Word2Vec(list(LineSentence(tmp_path / "o.txt")), min_count=1,
+                                                           **FAST).wv.vectors)
+    assert Word2Vec(max_vocab_size=10).file_route(LineSentence(path)) is None  # pruning differs
+    assert Word2Vec().file_route(LineSentence(path, limit=3)) is None
+    assert Word2Vec().file_route(LineSentence(path))[1] == len(list(LineSentence(path)))

@@ -14,6 +14,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from wordvec.text.corpus import (
+    line_sentence_count,
     TextBlocks,
     check_reiterable,
     compact_ids,
@@ -336,3 +337,23 @@ def test_count_with_max_vocab_size_prunes_like_word2vec_c(tmp_path):
     count_text(TextBlocks(path), counter, workers=2)
     assert counter.pruned_words > 0 and set(counter.counts) <= {"a", "b", "c", "d", "e"}
     assert len(counter.counts) <= 3 and counter.counts["a"] == 9
+
+
+@given(st.text(alphabet=st.sampled_from(["a", "b", "é", "\u2019", "\u3001", " ", "\t", "\n", "\r", "\v", "\u00a0", "\x1f", "\u2003", "\u3000"]), max_size=60),
+       st.integers(1, 4))
+@settings(max_examples=60, deadline=None)
+def test_line_sentence_count_is_line_sentences_count_or_none(tmp_path_factory, text, size):
+    from wordvec.text.readers import LineSentence
+
+    path = tmp_path_factory.mktemp("ls") / "t.txt"
+    path.write_bytes(text.encode("utf8"))
+    n = line_sentence_count([path], size)
+    sentences = list(LineSentence(path, max_sentence_length=size))
+    if any(c in text for c in "\u00a0\x1f\u2003\u3000"):  # str.split splits there, the file reader does not
+        assert n is None
+        return
+    assert n == len(sentences)
+    counter = VocabCounter()
+    count_text(TextBlocks(path), counter)  # the file reader's tokens are LineSentence's
+    assert counter.counts == Counter(w for s in sentences for w in s)
+    assert counter.raw_word_count == sum(map(len, sentences))

@@ -34,7 +34,7 @@ from ..formats.modelfile import load_model_arrays, load_model_meta, save_model_f
 from ..formats.word2vec import is_native_file
 from ..memory import check_fits, weights_bytes
 from ..text.fingerprint import corpus_fingerprint, fingerprint_difference
-from ..text.corpus import TextBlocks, count_sentences, count_text
+from ..text.corpus import TextBlocks, count_sentences, count_text, line_sentence_count
 from ..text.readers import MAX_WORDS_IN_BATCH, LineSentence, PathLineSentences, Text8Corpus
 from ..text.vocab import RULE_DEFAULT, RULE_DISCARD, RULE_KEEP, VocabCounter, Vocabulary
 from ..train import builtins as _engines  # noqa: F401 - registers the engines
@@ -240,6 +240,7 @@ class Word2Vec:
         self.min_alpha_yet_reached = float(self.alpha)
         #: Why the latest vocabulary scan kept no word (None when it kept some).
         self.empty_vocab_reason: str | None = None
+        self._routes: dict[tuple, int | None] = {}  # file_route's checks, by files, sizes and times
 
         if sentences is not None and corpus_file is not None:
             raise ParameterError("pass either sentences or corpus_file, not both")
@@ -338,11 +339,41 @@ class Word2Vec:
         )
         return self
 
+    def file_route(self, corpus_iterable: Any) -> tuple[list[str], int] | None:
+        """(files, sentences) when ``corpus_iterable`` is a :class:`LineSentence` or
+        :class:`PathLineSentences` over plain or compressed files whose sentences the compiled
+        file reader (``corpus_file``) reads exactly as they would yield them (see
+        :func:`~wordvec.text.corpus.line_sentence_count`), so that it is read that way, without
+        Python per token; None otherwise (a file object, ``limit``, another
+        ``max_sentence_length`` than the model's, ``max_vocab_size``, whose pruning differs
+        between the two paths, or text the two would split differently). The check reads the
+        files once and is remembered while their sizes and modification times stay."""
+        if self.max_vocab_size is not None or not isinstance(corpus_iterable, (LineSentence, PathLineSentences)):
+            return None
+        if corpus_iterable.limit is not None or corpus_iterable.max_sentence_length != self.max_sentence_length:
+            return None
+        if isinstance(corpus_iterable, PathLineSentences):
+            files = list(corpus_iterable.input_files)
+        elif isinstance(corpus_iterable.source, (str, os.PathLike)):
+            files = [os.fspath(corpus_iterable.source)]
+        else:
+            return None
+        try:
+            key = (self.max_sentence_length, *((f, os.stat(f).st_size, os.stat(f).st_mtime_ns) for f in files))
+        except OSError:
+            return None  # the reader reports it
+        if key not in self._routes:
+            self._routes = {key: line_sentence_count(files, self.max_sentence_length)}
+        sentences = self._routes[key]
+        return None if sentences is None else (files, sentences)
+
     def _count(self, corpus_iterable: Any, corpus_file: Any, trim_rule: Any = None) -> VocabCounter:
         """Count a corpus (sentences or a text file), pruning at max_vocab_size as gensim does
         for sentences (after each sentence, with ``trim_rule``) and as word2vec.c does for a text
-        file (when the table is full): see :class:`~wordvec.text.vocab.VocabCounter`."""
-        corpus = open_corpus_source(corpus_iterable, corpus_file)
+        file (when the table is full): see :class:`~wordvec.text.vocab.VocabCounter`. A
+        LineSentence that :meth:`file_route` accepts is counted as its files."""
+        route = self.file_route(corpus_iterable) if corpus_file is None else None
+        corpus = TextBlocks(route[0]) if route else open_corpus_source(corpus_iterable, corpus_file)
         pruning = "word2vec.c" if isinstance(corpus, TextBlocks) else "gensim"
         counter = VocabCounter(self.max_vocab_size, pruning, trim_rule)
         if isinstance(corpus, TextBlocks):
@@ -350,6 +381,8 @@ class Word2Vec:
             if corpus.invalid_bytes:
                 logger.warning("%s: %d invalid UTF-8 byte sequences replaced by U+FFFD", corpus.path, corpus.invalid_bytes)
             self.invalid_utf8 = corpus.invalid_bytes
+            if route:
+                counter.n_sentences = route[1]  # LineSentence's count, not the file's lines
         else:
             count_sentences(corpus, counter)
             self.invalid_utf8 = 0
@@ -633,7 +666,8 @@ class Word2Vec:
 
     def _run(self, corpus_iterable, corpus_file, state, callbacks, progress, checkpoint, begin) -> tuple[int, int]:
         self.validate()
-        corpus = open_corpus_source(corpus_iterable, corpus_file)
+        route = self.file_route(corpus_iterable) if corpus_file is None else None
+        corpus = TextBlocks(route[0]) if route else open_corpus_source(corpus_iterable, corpus_file)
         self.check_vocabulary()
         vocab = self.vocab
         if not self.wv.vectors.flags.writeable:

@@ -162,6 +162,83 @@ class TextBlocks:
         return text.encode("utf-8") if bad else block
 
 
+def line_sentence_count(paths: Sequence[str | os.PathLike], max_sentence_length: int) -> int | None:
+    """The number of sentences gensim's ``LineSentence`` (one per line, lines of more than
+    ``max_sentence_length`` tokens cut into pieces, empty lines none) yields over ``paths`` read
+    one after the other, when reading them as a ``corpus_file`` gives the very same sentences
+    and tokens; None when it would not: bytes that are not UTF-8 (which LineSentence refuses and
+    the file reader replaces), a whitespace character other than ASCII's (which ``str.split``
+    splits at and the compiled tokenizer does not), or a run of more than 16 MiB without
+    whitespace (which the file reader cuts). One pass over the bytes, no Python per token."""
+    blocks = TextBlocks(list(paths))
+    state = np.zeros(3, dtype=np.int64)  # sentences, tokens in the current line, inside a token
+    last = b"\n"
+    for block in blocks.cut(blocks.reads()):
+        if not (block.isascii() or _is_utf8(block)) or (not is_space(block[-1]) and len(block) >= MAX_TOKEN_BYTES):
+            return None
+        if not _line_pieces(np.frombuffer(block, dtype=np.uint8), max_sentence_length, state):
+            return None
+        last = block[-1:]
+    if last != b"\n":
+        _line_pieces(np.frombuffer(b"\n", dtype=np.uint8), max_sentence_length, state)
+    return int(state[0])
+
+
+def _is_utf8(block: bytes) -> bool:
+    try:
+        block.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+@numba.njit(inline="always")
+def _other_space(buf: np.ndarray, i: int) -> bool:
+    """Whether buf[i:] starts with a character Python's ``str.split()`` takes for whitespace and
+    the compiled tokenizer does not: 0x1c-0x1f, or the UTF-8 of U+0085, U+00A0, U+1680,
+    U+2000-U+200A, U+2028, U+2029, U+202F, U+205F, U+3000."""
+    c = buf[i]
+    if 0x1C <= c <= 0x1F:
+        return True
+    if c < 0xC2 or c > 0xE3 or i + 1 >= buf.shape[0]:
+        return False
+    d = buf[i + 1]
+    if c == 0xC2:
+        return d == 0x85 or d == 0xA0
+    if i + 2 >= buf.shape[0]:
+        return False
+    e = buf[i + 2]
+    if c == 0xE1:
+        return d == 0x9A and e == 0x80
+    if c == 0xE2:
+        return (d == 0x80 and (e <= 0x8A or e == 0xA8 or e == 0xA9 or e == 0xAF)) or (d == 0x81 and e == 0x9F)
+    return c == 0xE3 and d == 0x80 and e == 0x80
+
+
+@numba.njit(nogil=True, cache=True)
+def _line_pieces(buf: np.ndarray, size: int, state: np.ndarray) -> bool:
+    """Add to state[0] the sentences of the lines ended in ``buf`` (ceil(tokens / size) each);
+    state[1] (tokens of the open line) and state[2] (inside a token) carry over to the next call.
+    False (and nothing counted for sure) when ``buf`` holds another whitespace character than
+    ASCII's (``buf`` is valid UTF-8)."""
+    sentences, tokens, inside = state[0], state[1], state[2]
+    for i in range(buf.shape[0]):
+        c = buf[i]
+        if c >= 0x1C and (c <= 0x1F or c >= 0xC2) and _other_space(buf, i):
+            return False
+        if is_space(c):
+            if inside:
+                tokens += 1
+                inside = 0
+            if c == 10:
+                sentences += (tokens + size - 1) // size
+                tokens = 0
+        else:
+            inside = 1
+    state[0], state[1], state[2] = sentences, tokens, inside
+    return True
+
+
 def count_text(blocks: Iterable[bytes], counter: VocabCounter, workers: int = 1) -> None:
     """Count the tokens and sentences (newlines) of a text corpus into ``counter`` (str keys in
     order of first occurrence, as a sequential count would insert them).
