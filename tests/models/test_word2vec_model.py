@@ -529,3 +529,19 @@ def test_epoch_emptied_by_subsampling_is_a_warning(caplog):
 def test_nothing_left_after_min_count_says_how_many_words():
     with pytest.raises(CorpusError, match=r"min_count=5.*\b7 words\b.*\b4 distinct\b"):
         Word2Vec([["a", "b", "c"], ["a", "b", "d", "a"]], min_count=5, **FAST)
+
+
+def test_random_draws_follow_the_job_not_the_thread():
+    # One job per epoch: whichever of the worker threads takes it draws the same numbers, so
+    # the model does not depend on the number of workers (and gensim's tiny-corpus tests, where
+    # subsampling decides whether anything trains, give the same result every run).
+    corpus = [["human", "interface", "computer"], ["survey", "user", "computer", "system", "response", "time"],
+              ["eps", "user", "interface", "system"], ["system", "human", "system", "eps"]] * 3
+    params = dict(min_count=1, vector_size=8, sample=0, epochs=3)
+    models = [Word2Vec(corpus, seed=5, workers=w, **params) for w in (1, 3, 3, 2)]
+    for m in models[1:]:
+        np.testing.assert_array_equal(m.wv.vectors, models[0].wv.vectors)
+        np.testing.assert_array_equal(m.syn1neg, models[0].syn1neg)
+        assert m.loss_history == models[0].loss_history and not math.isnan(m.loss_history[0])
+    other_seed = Word2Vec(corpus, seed=6, workers=1, **params)
+    assert not np.array_equal(other_seed.syn1neg, models[0].syn1neg)

@@ -81,3 +81,11 @@ def rng_state(seed: int, stream: int) -> np.ndarray:
     """Independent uint64[1] state for thread ``stream`` of a run seeded with ``seed``."""
     mix = np.random.SeedSequence([int(seed) & 0xFFFFFFFF, int(stream)]).generate_state(1, np.uint64)
     return mix.astype(np.uint64)
+
+
+def job_rng_state(seed: int, epoch: int, position: int) -> np.uint64:
+    """The random state a job starts from: a function of the model's ``seed``, the ``epoch``
+    (counted over the model's life) and the job's ``position`` in the epoch, so that what a job
+    draws (window sizes, subsampling, noise words) does not depend on which worker thread
+    happens to train it, and a resumed run draws what the uninterrupted one would."""
+    return np.random.SeedSequence([int(seed) & 0xFFFFFFFF, int(epoch), int(position)]).generate_state(1, np.uint64)[0]
