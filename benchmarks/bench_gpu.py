@@ -51,7 +51,7 @@ def train(corpus: Path, params: dict, **engine) -> tuple[object, float]:
     model = Word2Vec(**params, **engine)
     model.build_vocab(corpus_file=corpus)
     t0 = time.perf_counter()
-    model.train(corpus_file=corpus)
+    model.train(corpus_file=corpus, total_words=model.corpus_total_words, epochs=model.epochs)
     return model, time.perf_counter() - t0
 
 

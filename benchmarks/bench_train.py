@@ -142,7 +142,7 @@ def run_wordvec_fasttext(corpus: Path, a, workers: int, per_pair: bool = False, 
     t0 = time.perf_counter()
     model.build_vocab(corpus_file=corpus)
     t1 = time.perf_counter()
-    model.train(corpus_file=corpus)
+    model.train(corpus_file=corpus, total_words=model.corpus_total_words, epochs=model.epochs)
     t2 = time.perf_counter()
     return t2 - t0, t2 - t1, model.wv, model.wv.get_vector
 
@@ -195,7 +195,7 @@ def run_wordvec(corpus: Path, a, workers: int, per_pair: bool = False) -> tuple[
     t0 = time.perf_counter()
     model.build_vocab(corpus_file=corpus)
     t1 = time.perf_counter()
-    model.train(corpus_file=corpus)
+    model.train(corpus_file=corpus, total_words=model.corpus_total_words, epochs=model.epochs)
     t2 = time.perf_counter()
     return t2 - t0, t2 - t1, model.wv
 

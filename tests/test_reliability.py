@@ -238,7 +238,9 @@ def test_max_vocab_size_prunes_as_word2vec_c():
 
 
 def test_max_vocab_size_warns_how_many_words_were_dropped(caplog):
-    sentences = [list("aaaaabbbccdef")] * 1  # a:5 b:3 c:2 d e f: one count each
+    # a:6 b:3 c:2 d e f: one count each; gensim prunes after a sentence, from count < 1
+    # (nothing), then count < 2 (d e f)
+    sentences = [list("aaaaabbbccdef"), ["a"]]
     with caplog.at_level(logging.WARNING, logger="wordvec"):
         m = Word2Vec(sentences, max_vocab_size=3, sample=0, **TINY)
     assert m.vocab.words == ["a", "b", "c"] and m.pruned_words == 3
@@ -360,7 +362,7 @@ def test_divergence_stops_with_an_error_naming_alpha(corpus_file, params):
     m.build_vocab(corpus_file=corpus_file)
     with pytest.raises(TrainingError, match=r"^training diverged \(the loss or the vectors became non-finite\): "
                        r"alpha=1000.0 is too large; lower alpha"):
-        m.train(corpus_file=corpus_file)
+        m.train(corpus_file=corpus_file, total_words=m.corpus_total_words, epochs=m.epochs)
     assert m.epochs_trained == 1  # stopped in the first epoch, not after all three
     with pytest.raises(VectorFormatError, match="non-finite"):  # NaN vectors are never written
         m.wv.save_word2vec_format(corpus_file.parent / "never.txt")
@@ -600,7 +602,7 @@ def test_ctrl_c_mid_epoch_checkpoints_and_resume_is_bit_identical(corpus_file, s
     blocks = len(list(corpus.TextBlocks(corpus_file)))  # the chunks of an epoch (10)
     _CtrlCAt(monkeypatch, blocks + 4)  # the 4th chunk of the 2nd epoch
     with pytest.raises(TrainingInterrupted) as info:
-        m.train(corpus_file=corpus_file, checkpoint=tmp_path / "ckpt.npz")
+        m.train(corpus_file=corpus_file, total_words=m.corpus_total_words, epochs=m.epochs, checkpoint=tmp_path / "ckpt.npz")
     monkeypatch.undo()
     assert isinstance(info.value, KeyboardInterrupt)
     assert info.value.checkpoint == str(tmp_path / "ckpt.npz") and info.value.epoch == 1
@@ -627,7 +629,7 @@ def test_ctrl_c_between_epochs_is_not_lost(corpus_file, straight, tmp_path):
     m = Word2Vec(**PARAMS)
     m.build_vocab(corpus_file=corpus_file)
     with pytest.raises(TrainingInterrupted):
-        m.train(corpus_file=corpus_file, checkpoint=tmp_path / "ckpt.npz", callbacks=[CtrlCAfterFirstEpoch()])
+        m.train(corpus_file=corpus_file, total_words=m.corpus_total_words, epochs=m.epochs, checkpoint=tmp_path / "ckpt.npz", callbacks=[CtrlCAfterFirstEpoch()])
     loaded = Word2Vec.load(tmp_path / "ckpt.npz")
     assert (loaded.pending_run.epoch, loaded.pending_run.position, loaded.epochs_trained) == (1, 0, 1)
     loaded.resume()
@@ -640,7 +642,7 @@ def test_resume_with_two_workers_is_as_good(corpus_file, tmp_path, monkeypatch):
     m.build_vocab(corpus_file=corpus_file)
     _CtrlCAt(monkeypatch, 6)
     with pytest.raises(TrainingInterrupted):
-        m.train(corpus_file=corpus_file, checkpoint=tmp_path / "ckpt.npz")
+        m.train(corpus_file=corpus_file, total_words=m.corpus_total_words, epochs=m.epochs, checkpoint=tmp_path / "ckpt.npz")
     monkeypatch.undo()
     resumed = Word2Vec.load(tmp_path / "ckpt.npz")
     resumed.resume()
@@ -661,7 +663,7 @@ def test_a_failed_checkpoint_write_keeps_the_previous_checkpoint(corpus_file, tm
 
     monkeypatch.setattr(np, "savez", disk_full)
     with pytest.raises(OSError, match=r"No space left on device: '.*ckpt\.npz'"):
-        m.train(corpus_file=corpus_file, checkpoint=ckpt)
+        m.train(corpus_file=corpus_file, total_words=m.corpus_total_words, epochs=m.epochs, checkpoint=ckpt)
     assert ckpt.read_bytes() == b"an older checkpoint"
     only(tmp_path, "ckpt.npz")
 

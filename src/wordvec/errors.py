@@ -115,6 +115,11 @@ class TruncatedFileError(VectorFormatError, EOFError):
     """A vector file ends before the vectors its header declares; also an ``EOFError`` (gensim's type)."""
 
 
+class NotAModelError(ModelFileError, AttributeError):
+    """A model loader was given a file of word vectors only (KeyedVectors); also an
+    ``AttributeError`` (gensim's type: its loaded object lacks the model's attributes)."""
+
+
 class EmptyVocabularyError(CorpusError, RuntimeError):
     """No word survives the vocabulary rules (min_count, trim_rule, ...); also a ``RuntimeError``
     (gensim raises one when training an empty vocabulary)."""

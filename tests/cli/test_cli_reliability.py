@@ -271,7 +271,8 @@ def checkpoint(tmp_path, text, monkeypatch) -> Path:
     m.build_vocab(corpus_file=corpus)
     _CtrlCAt(monkeypatch, 1)
     with pytest.raises(TrainingInterrupted):
-        m.train(corpus_file=corpus, checkpoint=tmp_path / "v.txt.checkpoint.npz")
+        m.train(corpus_file=corpus, total_words=m.corpus_total_words, epochs=m.epochs,
+                checkpoint=tmp_path / "v.txt.checkpoint.npz")
     monkeypatch.undo()
     return tmp_path / "v.txt.checkpoint.npz"
 

@@ -98,14 +98,14 @@ def test_without_subwords_it_is_plain_word2vec(corpus):
 def test_save_load_continue_training_bit_identical(corpus, tmp_path):
     sentences = corpus[1][:800]
     straight = FastText(sentences, sg=1, **FAST)
-    straight.train(sentences, epochs=1)
+    straight.train(sentences, total_examples=straight.corpus_count, epochs=1)
     saved = FastText(sentences, sg=1, **FAST)
     saved.save(tmp_path / "m.npz")
     loaded = FastText.load(tmp_path / "m.npz")
     assert isinstance(loaded, FastText) and (loaded.min_n, loaded.max_n, loaded.bucket) == (3, 6, 5000)
     assert np.array_equal(loaded.wv.input_matrix, saved.wv.input_matrix)
     np.testing.assert_array_equal(loaded.wv["zzzyyy"], saved.wv["zzzyyy"])
-    loaded.train(sentences, epochs=1)
+    loaded.train(sentences, total_examples=loaded.corpus_count, epochs=1)
     assert np.array_equal(loaded.wv.input_matrix, straight.wv.input_matrix)
     assert np.array_equal(loaded.wv.vectors, straight.wv.vectors)
 
@@ -121,7 +121,7 @@ def test_build_vocab_update_keeps_rows_and_buckets(corpus):
     n_old = len(before_vocab)
     assert np.array_equal(model.wv.vectors_vocab[:n_old], before_vocab)
     assert np.array_equal(model.wv.vectors_ngrams, before_ngrams)
-    model.train(new + sentences[:100], epochs=1)
+    model.train(new + sentences[:100], total_examples=len(new) + 100, epochs=1)
     assert np.isfinite(model.wv.vectors).all()
 
 
@@ -137,7 +137,8 @@ def test_ctrl_c_checkpoint_and_resume_bit_identical(corpus, tmp_path):
     m = FastText(sg=0, **{**FAST, "epochs": 3})
     m.build_vocab(sentences)
     with pytest.raises(TrainingInterrupted):
-        m.train(sentences, checkpoint=tmp_path / "ckpt.npz", callbacks=[CtrlCAfterFirstEpoch()])
+        m.train(sentences, total_examples=m.corpus_count, epochs=m.epochs, checkpoint=tmp_path / "ckpt.npz",
+                callbacks=[CtrlCAfterFirstEpoch()])
     loaded = FastText.load(tmp_path / "ckpt.npz")
     loaded.resume(sentences)
     assert np.array_equal(loaded.wv.input_matrix, straight.wv.input_matrix)
@@ -170,7 +171,7 @@ def test_fasttext_trained_bin_continues_training(tmp_path, corpus):
     model = load_facebook_model(tmp_path / "ft.bin", workers=1)
     np.testing.assert_allclose(model.wv["unseenword"], ft.get_word_vector("unseenword"), atol=1e-6)
     before = model.wv.input_matrix.copy()
-    model.train(corpus[1][:400], epochs=1)
+    model.train(corpus[1][:400], total_examples=400, epochs=1)
     assert not np.array_equal(before, model.wv.input_matrix) and np.isfinite(model.wv.input_matrix).all()
 
 

@@ -10,7 +10,7 @@ from gensim.models import Word2Vec as GensimWord2Vec
 from gensim.test.utils import common_texts
 
 from wordvec import RULE_DEFAULT, RULE_DISCARD, RULE_KEEP
-from wordvec.errors import EmptyVocabularyError, UnsupportedModelError
+from wordvec.errors import EmptyVocabularyError, ModelFileError, NotAModelError, SentenceError, UnsupportedModelError
 from wordvec.models.word2vec import LineSentence, PathLineSentences, Text8Corpus, Word2Vec
 
 CORPUS = common_texts * 20
@@ -29,6 +29,30 @@ def test_corpus_statistics_and_vocabulary_match_gensim():
     ours.build_vocab(update, update=True)
     assert (ours.corpus_count, ours.corpus_total_words) == (2, 5)  # the latest scan, as gensim
     assert "new" in ours.wv
+
+
+def test_huffman_code_and_point_are_gensims(tmp_path):
+    from gensim.models.word2vec import LineSentence as GensimLineSentence
+    from gensim.test.utils import datapath
+
+    corpus = list(GensimLineSentence(datapath("lee_background.cor")))
+    ours = Word2Vec(min_count=1, hs=1, negative=0, **FAST).build_vocab(corpus)
+    theirs = GensimWord2Vec(min_count=1, hs=1, negative=0)
+    theirs.build_vocab(corpus)
+    assert ours.wv.index_to_key == theirs.wv.index_to_key
+    for w in ours.wv.index_to_key:  # the same tree, ties included (most of Lee's words occur once)
+        code, point = ours.wv.get_vecattr(w, "code"), ours.wv.get_vecattr(w, "point")
+        assert code.dtype == np.uint8 and point.dtype == np.int32
+        assert np.array_equal(code, theirs.wv.get_vecattr(w, "code")), w
+        assert np.array_equal(point, theirs.wv.get_vecattr(w, "point")), w
+    assert ours.syn1.shape == (len(theirs.wv), 8) and theirs.syn1.shape == (len(theirs.wv), 100)
+    # the tree is the one training uses, and it survives saving
+    ours.save(tmp_path / "m.npz")
+    loaded = Word2Vec.load(tmp_path / "m.npz")
+    assert np.array_equal(loaded.wv.get_vecattr("the", "code"), theirs.wv.get_vecattr("the", "code"))
+    assert "code" not in ours.wv.expandos  # read from the tree's tables, not stored per word
+    with pytest.raises(KeyError, match="'code'"):
+        Word2Vec(min_count=1, negative=5, **FAST).build_vocab(corpus[:50]).wv.get_vecattr("the", "code")
 
 
 def test_min_count_zero_trim_rule_sorted_vocab_null_word():
@@ -87,12 +111,12 @@ def test_training_loss_follows_gensims_contract():
 def test_shrink_windows_false_uses_full_windows():
     sentence = [["a", "b", "c", "d", "e", "f", "g"]]
     full = Word2Vec(min_count=1, sg=1, window=3, shrink_windows=False, **{**FAST, "epochs": 1}).build_vocab(sentence)
-    full.train(sentence)
+    full.train(sentence, total_examples=1, epochs=1)
     # 7 words, radius 3: each position pairs with every word within 3 -> 2*(3+5+6) + 6 = 34 pairs... counted:
     expected = sum(min(i, 3) + min(6 - i, 3) for i in range(7))
     assert full.running_training_loss / full.loss_history[-1] == pytest.approx(expected)
     dyn = Word2Vec(min_count=1, sg=1, window=3, **{**FAST, "epochs": 1}).build_vocab(sentence)
-    dyn.train(sentence)
+    dyn.train(sentence, total_examples=1, epochs=1)
     assert dyn.running_training_loss / dyn.loss_history[-1] < expected
 
 
@@ -127,7 +151,7 @@ def test_options_saved_and_warnings(tmp_path, caplog):
     assert (again.corpus_count, again.corpus_total_words) == (model.corpus_count, model.corpus_total_words)
     caplog.clear()
     with caplog.at_level(logging.WARNING):
-        again.train(CORPUS, start_alpha=0.02)
+        again.train(CORPUS, total_examples=again.corpus_count, epochs=1, start_alpha=0.02)
     assert "Effective 'alpha' higher than previous training cycles" in caplog.text
 
 
@@ -151,9 +175,131 @@ def test_corpus_file_may_be_a_directory_or_several_files(tmp_path):
     (parts / "a.txt").write_text("\n".join(texts[:70]), encoding="utf8")  # no final newline: lines stay apart
     (parts / "b.txt.gz").write_bytes(gzip.compress(("\n".join(texts[70:]) + "\n").encode("utf8")))
     single = Word2Vec(corpus_file=tmp_path / "one.txt", min_count=1, **FAST)
-    for corpus_file in (parts, [parts / "a.txt", parts / "b.txt.gz"]):
-        several = Word2Vec(corpus_file=corpus_file, min_count=1, **FAST)
+    listed = Word2Vec(corpus_file=[parts / "a.txt", parts / "b.txt.gz"], min_count=1, **FAST)
+    for several in (Word2Vec(corpus_file=parts, min_count=1, **FAST), listed):
         assert several.wv.index_to_key == single.wv.index_to_key
         np.testing.assert_array_equal(several.wv.expandos["count"], single.wv.expandos["count"])
         assert several.corpus_count == single.corpus_count
-        np.testing.assert_allclose(several.wv.vectors, single.wv.vectors, rtol=1e-5, atol=1e-6)
+        # the same jobs (one per file here; a job's random draws follow its position) give the same model
+        np.testing.assert_array_equal(several.wv.vectors, listed.wv.vectors)
+
+
+def test_strings_as_sentences_warn_and_count_characters_as_gensim(caplog):
+    corpus = ["human", "machine"] * 3
+    with caplog.at_level(logging.WARNING):
+        ours = Word2Vec(min_count=1, **FAST).build_vocab(corpus)
+    assert "Each 'sentences' item should be a list of words (usually unicode strings)." in caplog.text
+    theirs = GensimWord2Vec(min_count=1, vector_size=8)
+    theirs.build_vocab(corpus)
+    assert ours.wv.index_to_key == theirs.wv.index_to_key and ours.corpus_total_words == theirs.corpus_total_words
+    for bad, message in (([["a"], None], "sentence 1 is None"), ([["a", 3]], "sentence 0, token 1 is 3"),
+                         ([b"a b"], "sentence 0 is a bytes string")):
+        with pytest.raises(SentenceError, match=message):
+            Word2Vec(min_count=1, **FAST).build_vocab(bad)
+
+
+def test_empty_vocabulary_is_kept_by_build_vocab_and_refused_by_train():
+    # gensim's build_vocab keeps an empty vocabulary; training it raises (a RuntimeError)
+    model = Word2Vec(**FAST).build_vocab([["a", "b"], ["a"]])  # min_count=5
+    assert len(model.wv) == 0
+    reason = r"^no word occurs at least min_count=5 times: the corpus has 3 words \(2 distinct\); lower min_count$"
+    with pytest.raises(EmptyVocabularyError, match=reason):
+        model.check_vocabulary()
+    with pytest.raises(RuntimeError, match=reason):
+        model.train([["a", "b"]], total_examples=1, epochs=1)
+    model.build_vocab([["a", "b"]] * 5)
+    model.check_vocabulary()
+    assert model.empty_vocab_reason is None and len(model.wv) == 2
+
+
+def test_loading_word_vectors_as_a_model_is_an_attribute_error(tmp_path):
+    model = Word2Vec(CORPUS, min_count=1, **FAST)
+    model.wv.save(tmp_path / "vectors.kv")
+    theirs = GensimWord2Vec(CORPUS, min_count=1, vector_size=8, workers=1)
+    theirs.wv.save(str(tmp_path / "gensim.kv"))
+    for name in ("vectors.kv", "gensim.kv"):
+        with pytest.raises(AttributeError, match="KeyedVectors.load") as info:
+            Word2Vec.load(tmp_path / name)
+        assert isinstance(info.value, ModelFileError) and isinstance(info.value, NotAModelError)
+
+
+PRUNE_CORPUS = [["graph", "system"], ["graph", "system"], ["system", "eps"], ["graph", "system"],
+                ["minors", "survey", "minors", "survey", "minors"]]
+
+
+def test_max_vocab_size_prunes_sentences_as_gensim_and_files_as_word2vec_c(tmp_path):
+    def counts(m):
+        return {w: int(m.wv.get_vecattr(w, "count")) for w in m.wv.index_to_key}
+
+    rng = np.random.default_rng(0)
+    zipf = [[f"w{int(x)}" for x in rng.zipf(1.3, size=int(rng.integers(1, 12)))] for _ in range(400)]
+    for corpus, max_vocab_size in ((PRUNE_CORPUS[:4], 2), (PRUNE_CORPUS, 2), (zipf, 30), (zipf, 7)):
+        ours = Word2Vec(min_count=1, max_vocab_size=max_vocab_size, **FAST).build_vocab(corpus)
+        theirs = GensimWord2Vec(min_count=1, max_vocab_size=max_vocab_size, vector_size=8)
+        theirs.build_vocab(corpus)
+        assert counts(ours) == counts(theirs) and ours.wv.index_to_key == theirs.wv.index_to_key
+    assert counts(Word2Vec(min_count=1, max_vocab_size=2, **FAST).build_vocab(PRUNE_CORPUS)) == {
+        "system": 4, "graph": 3, "minors": 3}
+    # a text file is counted by blocks and pruned as word2vec.c's ReduceVocab (count <= min_reduce
+    # while the table is over max_vocab_size): here only the most frequent word survives
+    path = tmp_path / "c.txt"
+    path.write_text("".join(" ".join(s) + "\n" for s in PRUNE_CORPUS), encoding="utf8")
+    assert counts(Word2Vec(min_count=1, max_vocab_size=2, **FAST).build_vocab(corpus_file=path)) == {"system": 4}
+
+
+def test_build_vocab_update_appends_new_words_as_gensim():
+    first = [["a", "b", "a"], ["b", "c"]] * 3
+    update = [["n1", "z", "a"], ["y", "y", "z", "y"], ["x", "n1", "n1", "b"]] * 2
+    for params in ({}, {"max_final_vocab": 3}):
+        ours = Word2Vec(min_count=2, **FAST, **params).build_vocab(first)
+        ours.build_vocab(update, update=True)
+        theirs = GensimWord2Vec(min_count=2, vector_size=8, **params)
+        theirs.build_vocab(first)
+        theirs.build_vocab(update, update=True)
+        assert ours.wv.index_to_key == theirs.wv.index_to_key, params  # new words in first appearance
+        assert [ours.wv.get_vecattr(w, "count") for w in ours.wv.index_to_key] == [
+            theirs.wv.get_vecattr(w, "count") for w in theirs.wv.index_to_key]
+
+
+def test_line_sentence_of_plain_files_is_read_by_the_file_reader_when_identical(tmp_path, monkeypatch):
+    import gzip
+
+    from wordvec.text.corpus import line_sentence_count
+
+    lines = [" ".join(s) for s in CORPUS] + ["", "  ", " ".join(["graph", "trees"] * 7)]  # blank lines, a long line
+    text = "\n".join(lines) + "\n\ttrees  minors\r\nsurvey"  # tabs, CR LF, no final newline
+    path = tmp_path / "c.txt"
+    path.write_text(text, encoding="utf8")
+    (tmp_path / "d.txt.gz").write_bytes(gzip.compress(text.encode("utf8")))
+    params = dict(min_count=1, max_sentence_length=5, **FAST)
+    for corpus, files in ((LineSentence(path, max_sentence_length=5), [path]),
+                          (PathLineSentences(tmp_path, max_sentence_length=5), [path, tmp_path / "d.txt.gz"])):
+        sentences = list(corpus)
+        assert line_sentence_count(files, 5) == len(sentences)
+
+        def not_in_python(self):
+            raise AssertionError("the sentences were read in Python")
+
+        with monkeypatch.context() as m:
+            m.setattr(type(corpus), "__iter__", not_in_python)
+            routed = Word2Vec(corpus, **params)
+        by_file = Word2Vec(corpus_file=files, **params)
+        in_python = Word2Vec(sentences, **params)
+        # the same vocabulary, counts and sentence count as LineSentence's sentences give ...
+        assert routed.wv.index_to_key == in_python.wv.index_to_key
+        assert routed.wv.expandos["count"].tolist() == in_python.wv.expandos["count"].tolist()
+        assert (routed.corpus_count, routed.corpus_total_words) == (len(sentences), in_python.corpus_total_words)
+        # ... trained by the file reader: the very model corpus_file gives
+        np.testing.assert_array_equal(routed.wv.vectors, by_file.wv.vectors)
+    # where str.split and the file reader would differ, the sentences are read in Python
+    for odd in ("graph\u00a0trees".encode("utf8"), b"graph\x1ctrees", b"bad \xff byte", "\u3000x".encode("utf8")):
+        (tmp_path / "o.txt").write_bytes(b"human interface\n" + odd + b"\n")
+        assert line_sentence_count([tmp_path / "o.txt"], 10000) is None
+    (tmp_path / "o.txt").write_text("human interface\ngraph\u00a0trees\n" * 3, encoding="utf8")
+    odd = Word2Vec(LineSentence(tmp_path / "o.txt"), min_count=1, **FAST)
+    assert "graph" in odd.wv and "graph\u00a0trees" not in odd.wv  # split as str.split splits
+    np.testing.assert_array_equal(odd.wv.vectors, Word2Vec(list(LineSentence(tmp_path / "o.txt")), min_count=1,
+                                                           **FAST).wv.vectors)
+    assert Word2Vec(max_vocab_size=10).file_route(LineSentence(path)) is None  # pruning differs
+    assert Word2Vec().file_route(LineSentence(path, limit=3)) is None
+    assert Word2Vec().file_route(LineSentence(path))[1] == len(list(LineSentence(path)))

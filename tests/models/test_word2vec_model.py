@@ -282,7 +282,7 @@ def test_save_load_round_trip_and_resume_bit_identical(sst_small, tmp_path, para
     corpus = sst_small[:1500]
     common = dict(min_count=3, epochs=2, **FAST, **params)
     straight = Word2Vec(corpus, **common)
-    straight.train(corpus, epochs=1)
+    straight.train(corpus, total_examples=straight.corpus_count, epochs=1)
 
     saved = Word2Vec(corpus, **common)
     path = tmp_path / "model.npz"
@@ -300,11 +300,45 @@ def test_save_load_round_trip_and_resume_bit_identical(sst_small, tmp_path, para
     for k in Word2Vec.PARAMS:
         assert getattr(loaded, k) == getattr(saved, k), k
 
-    loaded.train(corpus, epochs=1)
+    loaded.train(corpus, total_examples=loaded.corpus_count, epochs=1)
     assert np.array_equal(loaded.wv.vectors, straight.wv.vectors)
     for name in ("syn1neg", "syn1", "syn1_softmax"):
         assert np.array_equal(getattr(loaded, name), getattr(straight, name)), name
     assert loaded.loss_history == straight.loss_history and len(loaded.loss_history) == 3
+
+
+def test_hs_output_has_one_row_per_word_and_older_files_load(sst_small, tmp_path):
+    # gensim's shape: (len(wv), d), the tree's len(wv) - 1 inner nodes and an unused last row.
+    m = Word2Vec(sst_small[:600], min_count=2, epochs=1, hs=1, negative=0, **FAST)
+    n = len(m.wv)
+    assert m.syn1.shape == (n, 20) and not m.syn1[-1].any() and m.syn1[:-1].any()
+    assert m.estimate_memory()["syn1"] == n * 20 * 4
+    m.build_vocab([["zzfresh", "zzword"]] * 3, update=True)
+    assert m.syn1.shape == (len(m.wv), 20) == (n + 2, 20)
+    # A file written when syn1 had n - 1 rows loads, padded with the unused row, and trains on.
+    m = Word2Vec(sst_small[:600], min_count=2, epochs=1, hs=1, negative=0, **FAST)
+    m.save(tmp_path / "m.npz")
+    with np.load(tmp_path / "m.npz") as z:
+        members = {k: z[k] for k in z.files}
+    members["syn1"] = members["syn1"][:-1]
+    np.savez(tmp_path / "old.npz", **members)
+    old = Word2Vec.load(tmp_path / "old.npz")
+    assert old.syn1.shape == (n, 20) and np.array_equal(old.syn1, m.syn1)
+    old.train(sst_small[:600], total_examples=old.corpus_count, epochs=1)
+    members["syn1"] = members["syn1"][:-1]
+    np.savez(tmp_path / "bad.npz", **members)
+    with pytest.raises(ModelFileError, match=f"syn1 has {n - 2} rows for {n} words"):
+        Word2Vec.load(tmp_path / "bad.npz")
+
+
+def test_model_without_loss_saves_and_loads(sst_small, tmp_path):
+    # compute_loss=False leaves NaN in loss_history; the file's JSON must stay standard and load.
+    m = Word2Vec(sst_small[:300], min_count=2, epochs=2, compute_loss=False, **FAST)
+    assert all(math.isnan(x) for x in m.loss_history)
+    m.save(tmp_path / "m.npz")
+    loaded = Word2Vec.load(tmp_path / "m.npz")
+    assert len(loaded.loss_history) == 2 and all(math.isnan(x) for x in loaded.loss_history)
+    assert np.array_equal(loaded.wv.vectors, m.wv.vectors)
 
 
 def test_load_refuses_damaged_files(sst_small, tmp_path):
@@ -332,7 +366,7 @@ def test_build_vocab_update_keeps_old_vectors_and_adds_words(sst_small):
     assert {"zzfresh", "zzword"} <= set(m.wv.index_to_key[n:])
     assert np.array_equal(m.wv.vectors[:n], vectors) and np.array_equal(m.syn1neg[:n], syn1neg)
     assert np.all(m.syn1neg[n:] == 0) and np.all(np.abs(m.wv.vectors[n:]) <= 0.5 / m.vector_size)
-    m.train(new_corpus, epochs=1)
+    m.train(new_corpus, total_examples=m.corpus_count, epochs=1)
     assert not np.array_equal(m.wv.vectors[:n], vectors) and len(m.loss_history) == 2
     assert m.wv.vectors.shape == (len(m.vocab), m.vector_size)
 
@@ -403,13 +437,20 @@ def test_train_arguments_validated(sst_small):
     with pytest.raises(ParameterError, match="build_vocab"):
         m.train(sst_small)
     m.build_vocab(sst_small[:100])
+    totals = dict(total_examples=m.corpus_count, epochs=1)
     for kwargs, name in ((dict(epochs=0), "epochs"), (dict(start_alpha=-1.0), "start_alpha"), (dict(end_alpha=float("nan")), "end_alpha")):
         with pytest.raises(ParameterError, match=name):
-            m.train(sst_small[:100], **kwargs)
+            m.train(sst_small[:100], **{**totals, **kwargs})
     with pytest.raises(ParameterError, match="not both"):
-        m.train(sst_small[:100], corpus_file="x.txt")
+        m.train(sst_small[:100], corpus_file="x.txt", **totals)
     with pytest.raises(ParameterError, match="no corpus"):
-        m.train()
+        m.train(**totals)
+    # gensim's contract: epochs and total_examples or total_words, each named when missing
+    for kwargs, missing in ((dict(epochs=1), r"total_examples \(or total_words\)"), (dict(total_examples=100), "epochs"),
+                            (dict(total_words=500), "epochs"), ({}, r"total_examples \(or total_words\) and epochs")):
+        with pytest.raises(ParameterError, match=f"^train\\(\\) needs {missing}, as in gensim"):
+            m.train(sst_small[:100], **kwargs)
+    m.train(sst_small[:100], total_words=m.corpus_total_words, epochs=1)
 
 
 def test_huge_model_refused_before_allocating():
@@ -469,7 +510,7 @@ def test_epoch_without_examples_is_an_error_naming_the_cause():
     corpus = [["a"], ["b"], ["a"]]
     m = Word2Vec(min_count=1, sample=0, epochs=1, **FAST).build_vocab(corpus)
     with pytest.raises(CorpusError, match=r"3 words but no training example.*one word per line"):
-        m.train(corpus)
+        m.train(corpus, total_examples=3, epochs=1)
     assert m.loss_history == [] and m.pending_run is None
 
 
@@ -479,7 +520,7 @@ def test_epoch_emptied_by_subsampling_is_a_warning(caplog):
     corpus = [["a", "b", "c"], ["a", "b"]]
     m = Word2Vec(min_count=1, sample=1e-3, epochs=2, **FAST).build_vocab(corpus)
     before = m.wv.vectors.copy()
-    m.train(corpus)
+    m.train(corpus, total_examples=2, epochs=2)
     assert "no training example: subsampling" in caplog.text
     assert len(m.loss_history) == 2 and all(np.isnan(x) for x in m.loss_history)
     np.testing.assert_array_equal(m.wv.vectors, before)
@@ -488,3 +529,19 @@ def test_epoch_emptied_by_subsampling_is_a_warning(caplog):
 def test_nothing_left_after_min_count_says_how_many_words():
     with pytest.raises(CorpusError, match=r"min_count=5.*\b7 words\b.*\b4 distinct\b"):
         Word2Vec([["a", "b", "c"], ["a", "b", "d", "a"]], min_count=5, **FAST)
+
+
+def test_random_draws_follow_the_job_not_the_thread():
+    # One job per epoch: whichever of the worker threads takes it draws the same numbers, so
+    # the model does not depend on the number of workers (and gensim's tiny-corpus tests, where
+    # subsampling decides whether anything trains, give the same result every run).
+    corpus = [["human", "interface", "computer"], ["survey", "user", "computer", "system", "response", "time"],
+              ["eps", "user", "interface", "system"], ["system", "human", "system", "eps"]] * 3
+    params = dict(min_count=1, vector_size=8, sample=0, epochs=3)
+    models = [Word2Vec(corpus, seed=5, workers=w, **params) for w in (1, 3, 3, 2)]
+    for m in models[1:]:
+        np.testing.assert_array_equal(m.wv.vectors, models[0].wv.vectors)
+        np.testing.assert_array_equal(m.syn1neg, models[0].syn1neg)
+        assert m.loss_history == models[0].loss_history and not math.isnan(m.loss_history[0])
+    other_seed = Word2Vec(corpus, seed=6, workers=1, **params)
+    assert not np.array_equal(other_seed.syn1neg, models[0].syn1neg)

@@ -15,6 +15,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from wordvec.text.corpus import (
+    line_sentence_count,
     TextBlocks,
     check_reiterable,
     compact_ids,
@@ -182,9 +183,12 @@ def test_check_reiterable_refuses_one_shot_iterators(bad, match):
         check_reiterable(bad)
 
 
-def test_count_sentences_refuses_strings():
-    with pytest.raises(CorpusError, match="sentence 0 is a str: sentences must be lists of tokens"):
-        count_sentences(["the cat sat"], VocabCounter())
+def test_count_sentences_takes_a_string_as_characters_with_gensims_warning(caplog):
+    counter = VocabCounter()
+    count_sentences([["the"], "cat", "ta"], counter)
+    assert counter.counts == {"the": 1, "c": 1, "a": 2, "t": 2} and counter.raw_word_count == 6
+    assert caplog.text.count("Each 'sentences' item should be a list of words (usually unicode strings).") == 1
+    assert "Sentence 1 is instead plain <class 'str'>" in caplog.text
 
 
 @pytest.mark.parametrize("bad,message", [
@@ -192,7 +196,7 @@ def test_count_sentences_refuses_strings():
     ([["a"], ["b"], (t for t in "ab")], "sentence 2 is a one-shot generator"),
     ([["a"], ["b", 3]], "sentence 1, token 1 is 3 of type int: tokens must be strings"),
     ([["a", ["x"]]], r"sentence 0, token 1 is \['x'\] of type list"),
-    ([["a"], b"b c"], "sentence 1 is a bytes"),
+    ([["a"], b"b c"], "sentence 1 is a bytes string"),
 ])
 def test_count_sentences_names_a_malformed_sentence(bad, message):
     with pytest.raises(CorpusError, match=message):
@@ -369,3 +373,23 @@ def test_interleaved_refuses_a_file_that_shrank_after_counting(tmp_path):
     path.write_text("word another\n" * 100)
     with pytest.raises(CorpusError, match="changed while it was read"):
         list(blocks.interleaved(4))
+
+
+@given(st.text(alphabet=st.sampled_from(["a", "b", "é", "\u2019", "\u3001", " ", "\t", "\n", "\r", "\v", "\u00a0", "\x1f", "\u2003", "\u3000"]), max_size=60),
+       st.integers(1, 4))
+@settings(max_examples=60, deadline=None)
+def test_line_sentence_count_is_line_sentences_count_or_none(tmp_path_factory, text, size):
+    from wordvec.text.readers import LineSentence
+
+    path = tmp_path_factory.mktemp("ls") / "t.txt"
+    path.write_bytes(text.encode("utf8"))
+    n = line_sentence_count([path], size)
+    sentences = list(LineSentence(path, max_sentence_length=size))
+    if any(c in text for c in "\u00a0\x1f\u2003\u3000"):  # str.split splits there, the file reader does not
+        assert n is None
+        return
+    assert n == len(sentences)
+    counter = VocabCounter()
+    count_text(TextBlocks(path), counter)  # the file reader's tokens are LineSentence's
+    assert counter.counts == Counter(w for s in sentences for w in s)
+    assert counter.raw_word_count == sum(map(len, sentences))

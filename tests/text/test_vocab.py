@@ -11,9 +11,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from scipy import stats
 
-from wordvec.errors import CorpusError
+from wordvec.errors import CorpusError, ParameterError
 from wordvec.text.tokens import fnv1a
-from wordvec.text.vocab import Vocabulary, VocabCounter
+from wordvec.text.vocab import RULE_DEFAULT, RULE_KEEP, Vocabulary, VocabCounter
 
 
 def keep_probability(counts: np.ndarray, sample: float) -> np.ndarray:
@@ -71,7 +71,7 @@ def test_trim_rule():
     assert Vocabulary.from_counts(counter, min_count=2, trim_rule=rule).words == ["b", "d"]
     assert Vocabulary.from_counts(counter, min_count=2).merged(
         Vocabulary.from_counts(Counter("x y y".split()), min_count=1), 2, trim_rule=lambda w, c, m: RULE_KEEP
-    ).words == ["a", "b", "y", "x"]
+    ).words == ["a", "b", "y", "x"]  # new words in the order given (here sorted)
 
 
 def test_from_counts_is_independent_of_insertion_order_up_to_ties():
@@ -109,13 +109,35 @@ def test_vocab_counter_counts_tokens_and_prunes_like_word2vec_c():
     assert p.raw_word_count == 9
 
 
+def test_vocab_counter_prunes_like_gensim_per_sentence():
+    # gensim's _scan_vocab + utils.prune_vocab: after a sentence leaving more than max_vocab_size
+    # words, drop count < min_reduce once (min_reduce from 1), then min_reduce += 1
+    p = VocabCounter(max_vocab_size=2, pruning="gensim")
+    for sentence, kept, min_reduce in (
+        (["g", "s"], {"g": 1, "s": 1}, 1),
+        (["g", "s"], {"g": 2, "s": 2}, 1),
+        (["s", "e"], {"g": 2, "s": 3, "e": 1}, 2),  # 3 > 2 words, but none has count < 1
+        (["g", "s"], {"g": 3, "s": 4}, 3),  # count < 2 goes
+    ):
+        p.update(sentence)
+        assert (dict(p.counts), p.min_reduce) == (kept, min_reduce)
+    assert p.pruned_words == 1
+    kept_by_rule = VocabCounter(max_vocab_size=1, pruning="gensim", trim_rule=lambda w, c, m: RULE_KEEP if w == "r" else RULE_DEFAULT)
+    kept_by_rule.update(["a", "r"])
+    kept_by_rule.update(["a", "b"])
+    assert dict(kept_by_rule.counts) == {"a": 2, "r": 1}
+    with pytest.raises(ParameterError, match="pruning"):
+        VocabCounter(3, pruning="fasttext")
+
+
 def test_merged_keeps_old_indices_and_appends_new_words():
     old = Vocabulary.from_counts({"a": 5, "b": 4, "c": 3}, min_count=1, n_sentences=2)
-    new = Vocabulary.from_counts({"c": 10, "z": 2, "y": 7, "b": 1, "q": 1}, min_count=1, n_sentences=3)
+    new = Vocabulary.from_counts({"c": 10, "z": 2, "y": 7, "b": 1, "q": 1}, min_count=1, n_sentences=3,
+                                 sorted_vocab=False)
     m = old.merged(new, min_count=2)
-    assert m.words == ["a", "b", "c", "y", "z"]
-    assert m.counts.tolist() == [5, 5, 13, 7, 2]
-    assert m.key_to_index["y"] == 3
+    assert m.words == ["a", "b", "c", "z", "y"]  # appended in first appearance, as gensim
+    assert m.counts.tolist() == [5, 5, 13, 2, 7]
+    assert m.key_to_index["y"] == 4
     assert m.raw_word_count == old.raw_word_count + new.raw_word_count and m.n_sentences == 5
 
 
@@ -236,18 +258,37 @@ def check_huffman(v: Vocabulary) -> None:
     assert sorted(node_of_prefix.values()) == list(range(V - 1))
 
 
-def test_huffman_codes_are_optimal_prefix_free():
-    check_huffman(zipf_vocab())
-    check_huffman(Vocabulary(["a", "b"], np.array([5, 5])))
-    v = Vocabulary(list("abcd"), np.array([8, 4, 2, 2]))
+@pytest.mark.parametrize("tree", ["word2vec.c", "gensim"])
+def test_huffman_codes_are_optimal_prefix_free(tree):
+    v = zipf_vocab()
+    v.tree = tree
+    check_huffman(v)
+    check_huffman(Vocabulary(["a", "b"], np.array([5, 5]), tree=tree))
+    v = Vocabulary(list("abcd"), np.array([8, 4, 2, 2]), tree=tree)
     codes, points, lengths = v.huffman()
     assert lengths.tolist() == [1, 2, 3, 3]
 
 
-@given(st.lists(st.integers(1, 10**12), min_size=2, max_size=80))
+@given(st.lists(st.integers(1, 10**12), min_size=2, max_size=80), st.sampled_from(["word2vec.c", "gensim"]))
 @settings(max_examples=40, deadline=None)
-def test_huffman_optimal_for_any_counts(counts):
-    check_huffman(Vocabulary([f"w{i}" for i in range(len(counts))], np.sort(np.array(counts, dtype=np.int64))[::-1]))
+def test_huffman_optimal_for_any_counts(counts, tree):
+    counts = np.sort(np.array(counts, dtype=np.int64))[::-1]
+    check_huffman(Vocabulary([f"w{i}" for i in range(len(counts))], counts, tree=tree))
+
+
+@given(st.lists(st.integers(1, 6), min_size=2, max_size=120))
+@settings(max_examples=30, deadline=None)
+def test_gensim_tree_is_gensims_for_any_counts_in_any_order(counts):
+    # many ties (counts 1..6), vocabulary not sorted: gensim's heap decides every tie
+    gensim_word2vec = pytest.importorskip("gensim.models.word2vec")
+    g = gensim_word2vec.Word2Vec(min_count=1, hs=1, negative=0, sorted_vocab=0)
+    g.build_vocab_from_freq({f"w{i}": c for i, c in enumerate(counts)})
+    v = Vocabulary(list(g.wv.index_to_key), [g.wv.get_vecattr(i, "count") for i in range(len(g.wv))], tree="gensim")
+    check_huffman(v)
+    codes, points, lengths = v.huffman()
+    for i in range(len(v)):
+        assert codes[i, : lengths[i]].tolist() == g.wv.get_vecattr(i, "code").tolist()
+        assert points[i, : lengths[i]].tolist() == g.wv.get_vecattr(i, "point").tolist()
 
 
 def test_huffman_needs_two_words():

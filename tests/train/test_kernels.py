@@ -452,7 +452,7 @@ def test_word2vec_epoch_is_the_replayed_kernel(vocab, params):
     m.build_vocab(corpus)
     before = kernels.Weights(m.wv.vectors.copy(), m.syn1neg.copy(), m.syn1.copy())
     state0 = int(m.rng_states[0, 0])
-    m.train(corpus, epochs=1)
+    m.train(corpus, total_examples=m.corpus_count, epochs=1)
     ((ids, offsets, _, _),) = sentence_chunks(corpus, m.vocab.key_to_index, m.max_sentence_length)
     tables = make_tables(m.vocab, m.sample, hs=bool(m.hs))
     cfg = make_cfg(sg=m.sg, window=m.window, negative=m.negative, hs=m.hs, cbow_mean=m.cbow_mean, shared=1)

@@ -192,8 +192,9 @@ def _train(corpus: Any, params: dict[str, Any], progress: bool, checkpoint: Any,
             _read_vocab(model, vocab_in)
         else:
             model.build_vocab(corpus_file=path)
+            model.check_vocabulary()
         _save_vocab(model, vocab_out)
-        model.train(corpus_file=path, checkpoint=checkpoint)
+        model.train(corpus_file=path, total_words=model.corpus_total_words, epochs=model.epochs, checkpoint=checkpoint)
     return model
 
 
@@ -216,7 +217,8 @@ def _continue(args: argparse.Namespace, progress: bool, checkpoint: Path, vocab_
     with corpus_file(args.corpus) as path:
         model.build_vocab(corpus_file=path, update=True)
         _save_vocab(model, vocab_out)
-        model.train(corpus_file=path, checkpoint=checkpoint, progress=progress, **kwargs)
+        model.train(corpus_file=path, total_words=model.corpus_total_words, checkpoint=checkpoint, progress=progress,
+                    **kwargs)
     return model
 
 

@@ -168,7 +168,7 @@ def run_fast(
     out = output_dir(out_dir)
     t0 = time.perf_counter()
     model.build_vocab(sentences)
-    model.train(sentences, epochs=epochs)
+    model.train(sentences, total_examples=model.corpus_count, epochs=epochs)
     seconds = time.perf_counter() - t0
     vectors_path = out / VECTORS_FILE
     model.wv.save_word2vec_format(vectors_path)

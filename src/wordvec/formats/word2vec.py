@@ -81,7 +81,7 @@ from ..validation import check_int
 logger = logging.getLogger(__name__)
 
 __all__ = [
-    "read_word2vec", "write_word2vec", "read_vocab", "write_vocab", "save_native", "load_native",
+    "read_word2vec", "write_word2vec", "read_vocab", "write_vocab", "save_native", "load_native", "is_native_file",
     "read_text", "open_vectors_source", "source_name", "NATIVE_FORMAT", "NATIVE_VERSION",
 ]
 
@@ -931,6 +931,16 @@ def _sha256_file(path: str) -> str:
         for block in iter(lambda: f.read(1 << 20), b""):
             h.update(block)
     return h.hexdigest()
+
+
+def is_native_file(path: Any) -> bool:
+    """True when ``path`` starts as :func:`save_native` writes its metadata (without reading further)."""
+    try:
+        with open(os.fspath(path), "rb") as f:
+            head = f.read(64)
+    except OSError:
+        return False
+    return head.startswith(json.dumps({"format": NATIVE_FORMAT})[:-1].encode("utf-8"))
 
 
 def load_native(path: Any, mmap: str | None = None) -> tuple[list[str], np.ndarray, np.ndarray | None]:

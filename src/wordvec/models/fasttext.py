@@ -66,6 +66,8 @@ class FastText(Word2Vec):
     """
 
     PARAMS = Word2Vec.PARAMS + ("min_n", "max_n", "bucket", "word_ngrams", "per_pair_updates")
+    #: fastText's tree (word2vec.c's), which fastText rebuilds from the counts when it reads a .bin.
+    HUFFMAN_TREE = "word2vec.c"
 
     def __init__(
         self,
@@ -95,7 +97,8 @@ class FastText(Word2Vec):
             raise ParameterError("pass either sentences or corpus_file, not both")
         if sentences is not None or corpus_file is not None:
             self.build_vocab(sentences, corpus_file=corpus_file)
-            self.train(sentences, corpus_file=corpus_file, epochs=self.epochs)
+            self.train(sentences, corpus_file=corpus_file, total_examples=self.corpus_count,
+                       total_words=self.corpus_total_words, epochs=self.epochs)
 
     # ------------------------------------------------------------------ parameters
     def validate(self) -> None:
@@ -176,7 +179,7 @@ class FastText(Word2Vec):
             loss = "ns"
         else:  # fastText's tree is word2vec.c's; its code bit is the label, ours 1 - bit
             output = np.zeros((n, d), dtype=np.float32)
-            output[: n - 1] = -self.syn1
+            output[: n - 1] = -self.syn1[: n - 1]
             loss = "hs"
         args = FacebookArgs(
             dim=d, ws=self.window, epoch=self.epochs, min_count=self.min_count, neg=self.negative,
@@ -212,7 +215,7 @@ class FastText(Word2Vec):
         if model.negative:
             model.syn1neg = np.ascontiguousarray(fb.output_matrix, dtype=np.float32)
         else:
-            model.syn1 = np.ascontiguousarray(-fb.output_matrix[: n - 1], dtype=np.float32)
+            model.syn1 = np.ascontiguousarray(-fb.output_matrix[:n], dtype=np.float32)  # the last row unused
         return model
 
     def __repr__(self) -> str:

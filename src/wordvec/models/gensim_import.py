@@ -8,7 +8,7 @@ from typing import Any
 
 import numpy as np
 
-from ..errors import ModelFileError, ParameterError
+from ..errors import ModelFileError, NotAModelError, ParameterError
 from ..text.vocab import Vocabulary
 from ..train import kernels
 from ..vectors.keyedvectors import KeyedVectors
@@ -49,7 +49,7 @@ def word2vec_from_gensim(cls: Any, g: Any) -> Any:
     """An instance of ``cls`` (Word2Vec) from a :class:`~wordvec.formats.gensim_pickle.GensimModel`
     (see ``Word2Vec.from_gensim``)."""
     if g.kind != "Word2Vec":
-        raise ModelFileError("the file holds gensim KeyedVectors (word vectors only): load it with KeyedVectors.load")
+        raise NotAModelError("the file holds gensim KeyedVectors (word vectors only): load it with KeyedVectors.load")
     p = dict(g.params)
     names = ("vector_size", "window", "min_count", "max_vocab_size", "max_final_vocab", "sample", "sg", "hs",
              "negative", "ns_exponent", "cbow_mean", "alpha", "min_alpha", "epochs", "workers", "seed",
@@ -67,7 +67,7 @@ def word2vec_from_gensim(cls: Any, g: Any) -> Any:
         paths = gensim_paths(g.expandos.get("code"), g.expandos.get("point"), len(g.keys))
     vocab = Vocabulary(
         words=list(g.keys), counts=counts, raw_word_count=int(p.get("corpus_total_words") or counts.sum()),
-        n_sentences=int(p.get("corpus_count") or 0), paths=paths,
+        n_sentences=int(p.get("corpus_count") or 0), paths=paths, tree="gensim",
     )
     n, d = g.vectors.shape
     model.check_memory(n)
@@ -76,8 +76,12 @@ def word2vec_from_gensim(cls: Any, g: Any) -> Any:
         model.wv.vectors = np.ascontiguousarray(model.wv.vectors, dtype=np.float32)
     vocab.words, vocab.key_to_index = model.wv.index_to_key, model.wv.key_to_index
     model.vocab = vocab
+    model.share_paths()
     model.syn1neg = imported_output(g.syn1neg, n, d, bool(model.negative), "syn1neg")
-    model.syn1 = imported_output(None if g.syn1 is None else g.syn1[: max(n - 1, 0)], n - 1, d, bool(model.hs), "syn1")
+    syn1 = g.syn1
+    if syn1 is not None and len(syn1) == n - 1:  # the inner nodes only: add the unused last row
+        syn1 = np.concatenate([syn1, np.zeros((1, d), dtype=syn1.dtype)])
+    model.syn1 = imported_output(syn1, n, d, bool(model.hs), "syn1")
     model.rng_states = np.stack([kernels.rng_state(model.seed, i) for i in range(max(model.workers, 1))])
     model.corpus_count = vocab.n_sentences
     model.corpus_total_words = vocab.raw_word_count

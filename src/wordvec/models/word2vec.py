@@ -25,13 +25,16 @@ from typing import Any, Iterable, Sequence
 
 import numpy as np
 
-from ..errors import CorpusError, EmptyVocabularyError, ModelFileError, ParameterError, UnsupportedModelError
+from ..errors import (
+    CorpusError, EmptyVocabularyError, ModelFileError, NotAModelError, ParameterError, UnsupportedModelError,
+)
 from ..formats import gensim_pickle
 from .gensim_import import word2vec_from_gensim
 from ..formats.modelfile import load_model_arrays, load_model_meta, save_model_file
+from ..formats.word2vec import is_native_file
 from ..memory import check_fits, weights_bytes
 from ..text.fingerprint import corpus_fingerprint, fingerprint_difference
-from ..text.corpus import TextBlocks, count_sentences, count_text
+from ..text.corpus import TextBlocks, count_sentences, count_text, line_sentence_count
 from ..text.readers import MAX_WORDS_IN_BATCH, LineSentence, PathLineSentences, Text8Corpus
 from ..text.vocab import RULE_DEFAULT, RULE_DISCARD, RULE_KEEP, VocabCounter, Vocabulary
 from ..train import builtins as _engines  # noqa: F401 - registers the engines
@@ -136,6 +139,9 @@ class Word2Vec:
         "negative", "ns_exponent", "cbow_mean", "alpha", "min_alpha", "epochs", "workers", "seed", "softmax",
         "shared_negatives", "max_sentence_length", "compute_loss",
     )
+    #: How hierarchical softmax's Huffman tree is built (see ``Vocabulary.huffman``): as gensim
+    #: builds it, so that ``wv.get_vecattr(word, 'code')`` / ``'point'`` are gensim's.
+    HUFFMAN_TREE = "gensim"
     #: gensim's options saved with the model (files without them load with the defaults).
     GENSIM_PARAMS = {"sorted_vocab": 1, "null_word": 0, "shrink_windows": True, "batch_words": MAX_WORDS_IN_BATCH,
                      "comment": None}
@@ -232,6 +238,9 @@ class Word2Vec:
         #: {word: count} of the latest scan when build_vocab(keep_raw_vocab=True), else empty.
         self.raw_vocab: dict[str, int] = {}
         self.min_alpha_yet_reached = float(self.alpha)
+        #: Why the latest vocabulary scan kept no word (None when it kept some).
+        self.empty_vocab_reason: str | None = None
+        self._routes: dict[tuple, int | None] = {}  # file_route's checks, by files, sizes and times
 
         if sentences is not None and corpus_file is not None:
             raise ParameterError("pass either sentences or corpus_file, not both")
@@ -240,7 +249,8 @@ class Word2Vec:
                            "(pass it to build_vocab), as in gensim")
         if sentences is not None or corpus_file is not None:
             self.build_vocab(sentences, corpus_file=corpus_file, trim_rule=trim_rule)
-            self.train(sentences, corpus_file=corpus_file, epochs=self.epochs)
+            self.train(sentences, corpus_file=corpus_file, total_examples=self.corpus_count,
+                       total_words=self.corpus_total_words, epochs=self.epochs)
 
     # ------------------------------------------------------------------ parameters
     def validate(self) -> None:
@@ -317,10 +327,11 @@ class Word2Vec:
         With ``update=True`` new words are added (existing words keep their vectors).
         ``keep_raw_vocab`` keeps the scan's ``{word: count}`` as ``raw_vocab``.
         ``progress_per`` (gensim's logging interval) and other gensim keyword arguments have no
-        effect. An empty result raises :class:`~wordvec.errors.EmptyVocabularyError` (also a
-        ``RuntimeError``, as gensim's)."""
+        effect. As in gensim, a result without any word is kept (and logged):
+        :meth:`check_vocabulary` and :meth:`train` then raise
+        :class:`~wordvec.errors.EmptyVocabularyError` (also a ``RuntimeError``, as gensim's) saying why."""
         t0 = time.perf_counter()
-        counter = self._count(corpus_iterable, corpus_file)
+        counter = self._count(corpus_iterable, corpus_file, trim_rule)
         self._set_counts(counter.counts, counter.raw_word_count, counter.n_sentences, update, keep_raw_vocab, trim_rule)
         logger.info(
             "vocabulary: %d words of %d distinct, %d tokens, %.1fs",
@@ -328,22 +339,57 @@ class Word2Vec:
         )
         return self
 
-    def _count(self, corpus_iterable: Any, corpus_file: Any) -> VocabCounter:
-        """Count a corpus (sentences or a text file) with word2vec.c's pruning at max_vocab_size."""
-        corpus = open_corpus_source(corpus_iterable, corpus_file)
-        counter = VocabCounter(self.max_vocab_size)
+    def file_route(self, corpus_iterable: Any) -> tuple[list[str], int] | None:
+        """(files, sentences) when ``corpus_iterable`` is a :class:`LineSentence` or
+        :class:`PathLineSentences` over plain or compressed files whose sentences the compiled
+        file reader (``corpus_file``) reads exactly as they would yield them (see
+        :func:`~wordvec.text.corpus.line_sentence_count`), so that it is read that way, without
+        Python per token; None otherwise (a file object, ``limit``, another
+        ``max_sentence_length`` than the model's, ``max_vocab_size``, whose pruning differs
+        between the two paths, or text the two would split differently). The check reads the
+        files once and is remembered while their sizes and modification times stay."""
+        if self.max_vocab_size is not None or not isinstance(corpus_iterable, (LineSentence, PathLineSentences)):
+            return None
+        if corpus_iterable.limit is not None or corpus_iterable.max_sentence_length != self.max_sentence_length:
+            return None
+        if isinstance(corpus_iterable, PathLineSentences):
+            files = list(corpus_iterable.input_files)
+        elif isinstance(corpus_iterable.source, (str, os.PathLike)):
+            files = [os.fspath(corpus_iterable.source)]
+        else:
+            return None
+        try:
+            key = (self.max_sentence_length, *((f, os.stat(f).st_size, os.stat(f).st_mtime_ns) for f in files))
+        except OSError:
+            return None  # the reader reports it
+        if key not in self._routes:
+            self._routes = {key: line_sentence_count(files, self.max_sentence_length)}
+        sentences = self._routes[key]
+        return None if sentences is None else (files, sentences)
+
+    def _count(self, corpus_iterable: Any, corpus_file: Any, trim_rule: Any = None) -> VocabCounter:
+        """Count a corpus (sentences or a text file), pruning at max_vocab_size as gensim does
+        for sentences (after each sentence, with ``trim_rule``) and as word2vec.c does for a text
+        file (when the table is full): see :class:`~wordvec.text.vocab.VocabCounter`. A
+        LineSentence that :meth:`file_route` accepts is counted as its files."""
+        route = self.file_route(corpus_iterable) if corpus_file is None else None
+        corpus = TextBlocks(route[0]) if route else open_corpus_source(corpus_iterable, corpus_file)
+        pruning = "word2vec.c" if isinstance(corpus, TextBlocks) else "gensim"
+        counter = VocabCounter(self.max_vocab_size, pruning, trim_rule)
         if isinstance(corpus, TextBlocks):
             count_text(corpus, counter, self.workers)
             if corpus.invalid_bytes:
                 logger.warning("%s: %d invalid UTF-8 byte sequences replaced by U+FFFD", corpus.path, corpus.invalid_bytes)
             self.invalid_utf8 = corpus.invalid_bytes
+            if route:
+                counter.n_sentences = route[1]  # LineSentence's count, not the file's lines
         else:
             count_sentences(corpus, counter)
             self.invalid_utf8 = 0
         if counter.pruned_words:
             logger.warning(
-                "max_vocab_size=%d: dropped %d rare distinct words while counting (word2vec.c's pruning)",
-                self.max_vocab_size, counter.pruned_words,
+                "max_vocab_size=%d: dropped %d rare distinct words while counting (%s's pruning)",
+                self.max_vocab_size, counter.pruned_words, pruning,
             )
         self.pruned_words = counter.pruned_words
         return counter
@@ -354,7 +400,7 @@ class Word2Vec:
     ) -> tuple[int, int]:
         """gensim's first half of :meth:`build_vocab`: count the corpus into ``raw_vocab`` and set
         ``corpus_count`` / ``corpus_total_words``; returns (total words, sentences)."""
-        counter = self._count(corpus_iterable, corpus_file)
+        counter = self._count(corpus_iterable, corpus_file, trim_rule)
         self.raw_vocab = dict(counter.counts)
         self.corpus_count = counter.n_sentences
         self.corpus_total_words = counter.raw_word_count
@@ -419,24 +465,30 @@ class Word2Vec:
     ) -> None:
         """The vocabulary from a scan's ``{word: count}`` (in order of first appearance)."""
         min_count = max(self.min_count, 1)
-        vocab = Vocabulary.from_counts(
+        vocab = Vocabulary.from_counts(  # an update's new words keep their order of first appearance, as gensim's
             counts, 1 if update else min_count, None if update else self.max_final_vocab,
             raw_word_count=raw_word_count, n_sentences=n_sentences, trim_rule=None if update else trim_rule,
-            sorted_vocab=bool(self.sorted_vocab),
+            sorted_vocab=bool(self.sorted_vocab) and not update,
         )
         if update:
             if self.vocab is None:
                 raise ParameterError("build_vocab(update=True) needs an existing vocabulary: call build_vocab first", "update")
+            if self.max_final_vocab is not None and self.max_final_vocab < len(counts):  # gensim's rule on update
+                ranked = np.sort(np.fromiter(counts.values(), dtype=np.int64, count=len(counts)))[::-1]
+                min_count = max(min_count, int(ranked[self.max_final_vocab]) + 1)
             vocab = self.vocab.merged(vocab, min_count, trim_rule)
-        elif len(vocab) == 0:
-            raise EmptyVocabularyError(
+        elif len(vocab) == 0:  # as gensim: kept (and logged); train() and check_vocabulary() raise
+            self.empty_vocab_reason = (
                 f"no word occurs at least min_count={self.min_count} times: the corpus has "
                 f"{raw_word_count} words ({len(counts)} distinct); lower min_count"
                 if raw_word_count
                 else "the corpus is empty: no words to train on"
             )
+            logger.info("the vocabulary is empty: %s", self.empty_vocab_reason)
         elif self.null_word and "\0" not in vocab.key_to_index:
             vocab = Vocabulary(vocab.words + ["\0"], np.append(vocab.counts, 1), vocab.raw_word_count, vocab.n_sentences)
+        if len(vocab):
+            self.empty_vocab_reason = None
         self.set_vocabulary(vocab, update)
         self.corpus_count = int(n_sentences)
         self.corpus_total_words = int(raw_word_count)
@@ -464,13 +516,29 @@ class Word2Vec:
 
         self.syn1neg = grow(self.syn1neg, n, bool(self.negative))
         # Huffman inner nodes change with the counts: the tree (and syn1) is rebuilt on update.
-        self.syn1 = zeros((n - 1 if self.hs else 0, d))
+        # One row per word as gensim allocates it: the tree's n - 1 inner nodes, the last row unused.
+        self.syn1 = zeros((n if self.hs else 0, d))
         self.syn1_softmax = grow(self.syn1_softmax, n, bool(self.softmax))
         self.wv = KeyedVectors.from_vectors(vocab.words, w_in, counts=vocab.counts)
         vocab.words, vocab.key_to_index = self.wv.index_to_key, self.wv.key_to_index  # one copy of the words
+        vocab.tree = self.HUFFMAN_TREE
         self.vocab = vocab
+        self.share_paths()
         if self.rng_states.shape[0] == 0:
             self.rng_states = np.stack([kernels.rng_state(self.seed, i) for i in range(max(self.workers, 1))])
+
+    def check_vocabulary(self) -> None:
+        """Raise what training would meet first: ParameterError without a vocabulary,
+        :class:`~wordvec.errors.EmptyVocabularyError` (saying why) when it has no word."""
+        if self.vocab is None:
+            raise ParameterError("train() needs a vocabulary: call build_vocab() first")
+        if len(self.vocab) == 0 or self.vocab.total_words == 0:
+            raise EmptyVocabularyError(self.empty_vocab_reason or "the vocabulary is empty: nothing to train on")
+
+    def share_paths(self) -> None:
+        """Let ``wv.get_vecattr(word, 'code' / 'point')`` read the Huffman tree of a
+        hierarchical-softmax model (gensim's per-word attributes), from the vocabulary's tables."""
+        self.wv.huffman_paths = self.vocab.huffman if self.hs and self.vocab is not None and len(self.vocab) > 1 else None
 
     # ------------------------------------------------------------------ training
     def train(
@@ -493,19 +561,43 @@ class Word2Vec:
     ) -> tuple[int, int]:
         """Train ``epochs`` epochs over the corpus; returns (trained words, raw words) like gensim.
 
-        ``total_examples`` / ``total_words`` are accepted for gensim compatibility and not
-        required: the learning rate decays over the in-vocabulary words of the latest
-        vocabulary scan (the corpus given to ``build_vocab``, or the new sentences after
-        ``build_vocab(update=True)``), so pass the scanned corpus. ``epochs`` defaults to the
-        model's. ``word_count``, ``queue_factor``, ``report_delay`` (gensim's threading knobs)
-        have no effect. As gensim, a warning is logged when a call starts above the lowest rate
+        As in gensim, ``epochs`` and one of ``total_examples`` (sentences) / ``total_words`` (raw
+        words) are required (ValueError naming what is missing): after ``build_vocab`` on the
+        same corpus, ``total_examples=model.corpus_count, epochs=model.epochs``. The learning
+        rate decays over the in-vocabulary words of the latest vocabulary scan (the corpus given
+        to ``build_vocab``, or the new sentences after ``build_vocab(update=True)``), so pass
+        the scanned corpus; a warning says so when the totals given are not the scan's.
+        ``word_count``, ``queue_factor``, ``report_delay`` (gensim's threading knobs) have no
+        effect. As gensim, a warning is logged when a call starts above the lowest rate
         a previous call reached. On Ctrl-C, SIGTERM or SIGHUP the jobs being trained are
         finished, the model is left consistent and, when ``checkpoint`` is given, saved there
         with its position in the run; :class:`~wordvec.errors.TrainingInterrupted` is raised
         and :meth:`resume` continues the run exactly where it stopped."""
-        if self.vocab is None:
-            raise ParameterError("train() needs a vocabulary: call build_vocab() first")
-        epochs = check_int("epochs", self.epochs if epochs is None else epochs, 1, 1_000_000)
+        self.check_vocabulary()
+        missing = [m for m, absent in (
+            ("total_examples (or total_words)", total_examples is None and total_words is None),
+            ("epochs", epochs is None),
+        ) if absent]
+        if missing:
+            raise ParameterError(
+                f"train() needs {' and '.join(missing)}, as in gensim, for the learning-rate schedule and progress: "
+                "after build_vocab on the same corpus, train(corpus, total_examples=model.corpus_count, "
+                "epochs=model.epochs)", "total_examples" if total_examples is None and total_words is None else "epochs",
+            )
+        epochs = check_int("epochs", epochs, 1, 1_000_000)
+        if total_examples is not None:
+            check_int("total_examples", total_examples, 0)
+        if total_words is not None:
+            check_int("total_words", total_words, 0)
+        if (total_examples is not None and total_examples != self.corpus_count) or (
+            total_words is not None and total_words != self.corpus_total_words
+        ):
+            logger.warning(
+                "train(): total_examples=%s, total_words=%s are not the latest vocabulary scan's (%d sentences, %d "
+                "words): the learning rate decays over that scan's %d in-vocabulary words per epoch, so train on the "
+                "corpus given to build_vocab", total_examples, total_words, self.corpus_count, self.corpus_total_words,
+                self.scan_words,
+            )
         start_alpha = self.alpha if start_alpha is None else start_alpha
         end_alpha = self.min_alpha if end_alpha is None else end_alpha
         check_float("start_alpha", start_alpha, 0.0, low_open=True)
@@ -574,10 +666,10 @@ class Word2Vec:
 
     def _run(self, corpus_iterable, corpus_file, state, callbacks, progress, checkpoint, begin) -> tuple[int, int]:
         self.validate()
-        corpus = open_corpus_source(corpus_iterable, corpus_file)
+        route = self.file_route(corpus_iterable) if corpus_file is None else None
+        corpus = TextBlocks(route[0]) if route else open_corpus_source(corpus_iterable, corpus_file)
+        self.check_vocabulary()
         vocab = self.vocab
-        if vocab is None or vocab.total_words == 0:
-            raise EmptyVocabularyError("the vocabulary is empty: nothing to train on")
         if not self.wv.vectors.flags.writeable:
             raise ParameterError("the vectors are read-only (loaded with mmap='r'): load the model without mmap to train it",
                                  "mmap")
@@ -616,7 +708,9 @@ class Word2Vec:
             "words": self.vocab.words,
             "raw_word_count": self.vocab.raw_word_count,
             "n_sentences": self.vocab.n_sentences,
-            "loss_history": self.loss_history,
+            "huffman_tree": self.vocab.tree,
+            # NaN (compute_loss=False, an epoch without examples) is stored as null: standard JSON.
+            "loss_history": [x if np.isfinite(x) else None for x in self.loss_history],
             "epochs_trained": self.epochs_trained,
             "pending_run": None if self.pending_run is None else self.pending_run.to_json(),
         }
@@ -630,7 +724,9 @@ class Word2Vec:
     def load(cls, path: str | os.PathLike, mmap: str | None = None, **kwargs: Any) -> "Word2Vec":
         """Load a model written by :meth:`save`, or a gensim 4 ``Word2Vec.save()`` file (read by
         :func:`wordvec.formats.gensim_pickle.read_gensim`, which runs no code from the file;
-        see :meth:`from_gensim`). A truncated or altered file raises ModelFileError.
+        see :meth:`from_gensim`). A truncated or altered file raises ModelFileError; a file of
+        word vectors only (``KeyedVectors.save``, wordvec's or gensim's) NotAModelError, also an
+        ``AttributeError`` as in gensim.
 
         ``mmap='r'`` memory-maps the arrays gensim stored beside its file (the model then
         answers queries but cannot train); wordvec's own .npz archive is read into memory
@@ -639,6 +735,9 @@ class Word2Vec:
             raise ParameterError(f"mmap must be None, 'r', 'r+' or 'c', got {mmap!r}", "mmap")
         if gensim_pickle.is_pickle_file(path):
             return cls.from_gensim(gensim_pickle.read_gensim(path, mmap="r" if mmap == "r+" else mmap))
+        if is_native_file(path):
+            raise NotAModelError(f"'{path}' holds word vectors only (KeyedVectors.save), not a {cls.__name__} model: "
+                                 "load it with KeyedVectors.load")
         meta = load_model_meta(path)
         path = Path(path)
         kind = meta.get("model", "Word2Vec")
@@ -663,7 +762,7 @@ class Word2Vec:
                 "counts": ((n,), np.int64),
                 "w_in": ((model.input_rows(n), d), np.float32),
                 "syn1neg": ((n if model.negative else 0, d), np.float32),
-                "syn1": ((n - 1 if model.hs else 0, d), np.float32),
+                "syn1": ((None if model.hs else 0, d), np.float32),  # n rows; n - 1 in older files
                 "syn1_softmax": ((n if model.softmax else 0, d), np.float32),
                 "rng": ((None, 1), np.uint64),
             }
@@ -673,25 +772,32 @@ class Word2Vec:
         try:
             rng = arrays["rng"]
             history = meta["loss_history"]
-            if not isinstance(history, list) or not all(isinstance(x, (int, float)) and not isinstance(x, bool) for x in history):
+            if not isinstance(history, list) or not all(
+                x is None or isinstance(x, (int, float)) and not isinstance(x, bool) for x in history
+            ):
                 raise ValueError("loss_history is not a list of numbers")
             epochs_trained = meta["epochs_trained"]
             if isinstance(epochs_trained, bool) or not isinstance(epochs_trained, int) or epochs_trained < 0:
                 raise ValueError("epochs_trained is not a count")
             pending = None if meta.get("pending_run") is None else RunState.from_json(meta["pending_run"])
+            tree = meta.get("huffman_tree", "word2vec.c")  # the tree of files written before it was saved
+            if tree not in ("gensim", "word2vec.c"):
+                raise ValueError(f"unknown huffman_tree {tree!r}")
             vocab = Vocabulary(
-                words=words, counts=arrays["counts"], raw_word_count=meta["raw_word_count"], n_sentences=meta["n_sentences"]
+                words=words, counts=arrays["counts"], raw_word_count=meta["raw_word_count"], n_sentences=meta["n_sentences"],
+                tree=tree,
             )
         except (KeyError, ValueError, TypeError, ParameterError) as e:
             raise ModelFileError(f"'{path}' is not a valid wordvec model file: {e}") from None
         model.wv = model.make_vectors(words, np.ascontiguousarray(arrays["w_in"]), vocab.counts)
         vocab.words, vocab.key_to_index = model.wv.index_to_key, model.wv.key_to_index
         model.vocab = vocab
+        model.share_paths()
         model.syn1neg = np.ascontiguousarray(arrays["syn1neg"])
-        model.syn1 = np.ascontiguousarray(arrays["syn1"])
+        model.syn1 = hs_output(arrays["syn1"], n, bool(model.hs), path)
         model.syn1_softmax = np.ascontiguousarray(arrays["syn1_softmax"])
         model.rng_states = np.ascontiguousarray(rng)
-        model.loss_history = [float(x) for x in history]
+        model.loss_history = [float("nan") if x is None else float(x) for x in history]
         model.epochs_trained = epochs_trained
         model.pending_run = pending
         corpus = meta.get("corpus") or {}
@@ -795,7 +901,7 @@ class Word2Vec:
         if self.negative:
             report["syn1neg"] = n * row
         if self.hs:
-            report["syn1"] = max(n - 1, 0) * row
+            report["syn1"] = n * row
         if self.softmax:
             report["syn1_softmax"] = n * row
         report["total"] = sum(v for k, v in report.items() if k != "total")
@@ -806,6 +912,20 @@ class Word2Vec:
         mode = "sg" if self.sg else "cbow"
         obj = "softmax" if self.softmax else "+".join(x for x, on in (("hs", self.hs), (f"ns{self.negative}", self.negative)) if on)
         return f"Word2Vec<vocab={n}, vector_size={self.vector_size}, {mode}, {obj}, window={self.window}>"
+
+
+def hs_output(syn1: np.ndarray, n: int, hs: bool, source: Any) -> np.ndarray:
+    """Hierarchical softmax's output matrix as the model holds it, one row per word (the tree's
+    ``n - 1`` inner nodes and gensim's unused last row), from a file's ``syn1``: ``n`` rows, or
+    ``n - 1`` as files written before wordvec allocated the last row (padded with zeros)."""
+    rows = n if hs else 0
+    if len(syn1) == rows:
+        return np.ascontiguousarray(syn1)
+    if hs and len(syn1) == max(n - 1, 0):
+        out = zeros((rows, syn1.shape[1]))
+        out[: len(syn1)] = syn1
+        return out
+    raise ModelFileError(f"'{source}' is not a valid wordvec model file: array syn1 has {len(syn1)} rows for {n} words")
 
 
 def _fingerprint(corpus_file: str | os.PathLike) -> dict | None:

@@ -235,6 +235,83 @@ def interleaved_order(n: int, streams: int) -> tuple[np.ndarray, np.ndarray]:
     return grid[step < lengths[None, :]].astype(np.int64), bounds
 
 
+def line_sentence_count(paths: Sequence[str | os.PathLike], max_sentence_length: int) -> int | None:
+    """The number of sentences gensim's ``LineSentence`` (one per line, lines of more than
+    ``max_sentence_length`` tokens cut into pieces, empty lines none) yields over ``paths`` read
+    one after the other, when reading them as a ``corpus_file`` gives the very same sentences
+    and tokens; None when it would not: bytes that are not UTF-8 (which LineSentence refuses and
+    the file reader replaces), a whitespace character other than ASCII's (which ``str.split``
+    splits at and the compiled tokenizer does not), or a run of more than 16 MiB without
+    whitespace (which the file reader cuts). One pass over the bytes, no Python per token."""
+    blocks = TextBlocks(list(paths))
+    state = np.zeros(3, dtype=np.int64)  # sentences, tokens in the current line, inside a token
+    last = b"\n"
+    for block in blocks.cut(blocks.reads()):
+        if not (block.isascii() or _is_utf8(block)) or (not is_space(block[-1]) and len(block) >= MAX_TOKEN_BYTES):
+            return None
+        if not _line_pieces(np.frombuffer(block, dtype=np.uint8), max_sentence_length, state):
+            return None
+        last = block[-1:]
+    if last != b"\n":
+        _line_pieces(np.frombuffer(b"\n", dtype=np.uint8), max_sentence_length, state)
+    return int(state[0])
+
+
+def _is_utf8(block: bytes) -> bool:
+    try:
+        block.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+@numba.njit(inline="always")
+def _other_space(buf: np.ndarray, i: int) -> bool:
+    """Whether buf[i:] starts with a character Python's ``str.split()`` takes for whitespace and
+    the compiled tokenizer does not: 0x1c-0x1f, or the UTF-8 of U+0085, U+00A0, U+1680,
+    U+2000-U+200A, U+2028, U+2029, U+202F, U+205F, U+3000."""
+    c = buf[i]
+    if 0x1C <= c <= 0x1F:
+        return True
+    if c < 0xC2 or c > 0xE3 or i + 1 >= buf.shape[0]:
+        return False
+    d = buf[i + 1]
+    if c == 0xC2:
+        return d == 0x85 or d == 0xA0
+    if i + 2 >= buf.shape[0]:
+        return False
+    e = buf[i + 2]
+    if c == 0xE1:
+        return d == 0x9A and e == 0x80
+    if c == 0xE2:
+        return (d == 0x80 and (e <= 0x8A or e == 0xA8 or e == 0xA9 or e == 0xAF)) or (d == 0x81 and e == 0x9F)
+    return c == 0xE3 and d == 0x80 and e == 0x80
+
+
+@numba.njit(nogil=True, cache=True)
+def _line_pieces(buf: np.ndarray, size: int, state: np.ndarray) -> bool:
+    """Add to state[0] the sentences of the lines ended in ``buf`` (ceil(tokens / size) each);
+    state[1] (tokens of the open line) and state[2] (inside a token) carry over to the next call.
+    False (and nothing counted for sure) when ``buf`` holds another whitespace character than
+    ASCII's (``buf`` is valid UTF-8)."""
+    sentences, tokens, inside = state[0], state[1], state[2]
+    for i in range(buf.shape[0]):
+        c = buf[i]
+        if c >= 0x1C and (c <= 0x1F or c >= 0xC2) and _other_space(buf, i):
+            return False
+        if is_space(c):
+            if inside:
+                tokens += 1
+                inside = 0
+            if c == 10:
+                sentences += (tokens + size - 1) // size
+                tokens = 0
+        else:
+            inside = 1
+    state[0], state[1], state[2] = sentences, tokens, inside
+    return True
+
+
 def count_text(blocks: Iterable[bytes], counter: VocabCounter, workers: int = 1) -> None:
     """Count the tokens and sentences (newlines) of a text corpus into ``counter`` (str keys in
     order of first occurrence, as a sequential count would insert them).
@@ -389,17 +466,26 @@ def _merge_words(table, word_bytes, offsets, count, first, n, o_bytes, o_offsets
 
 
 def count_sentences(sentences: Iterable[list[str]], counter: VocabCounter) -> None:
-    """Count the tokens of an iterable of token lists into ``counter``. A sentence that is not
-    a sized sequence of str tokens (a string, None, a generator, a token that is not a str)
-    raises :class:`CorpusError` naming its position in the corpus."""
+    """Count the tokens of an iterable of token lists into ``counter``. A sentence that is a
+    plain string is, as in gensim, a sequence of one-character words, with a warning (the first
+    such sentence is named). A sentence that is not a sized sequence of str tokens (bytes, None,
+    a generator, a token that is not a str) raises :class:`SentenceError` naming its position."""
     batch: list[list[str]] = []
     first = 0  # index of batch[0] in the corpus
     n = 0
+    warned = False
     for i, sentence in enumerate(sentences):
-        if isinstance(sentence, (str, bytes)):
+        if isinstance(sentence, str) and not warned:
+            logger.warning(
+                "Each 'sentences' item should be a list of words (usually unicode strings). Sentence %d is instead "
+                "plain %s: its characters are taken as its words, as gensim does (split each sentence into words "
+                "first)", i, type(sentence),
+            )
+            warned = True
+        elif isinstance(sentence, bytes):
             raise SentenceError(
-                f"sentence {i} is a {type(sentence).__name__}: sentences must be lists of tokens, got an iterable of "
-                "strings (split each sentence into words first)"
+                f"sentence {i} is a bytes string: sentences must be lists of str tokens (decode and split each "
+                "sentence into words first)"
             )
         try:
             length = len(sentence)
@@ -407,13 +493,14 @@ def count_sentences(sentences: Iterable[list[str]], counter: VocabCounter) -> No
             raise SentenceError(f"sentence {i} is {_describe(sentence)}, not a list of tokens") from None
         batch.append(sentence)
         n += length
-        if n >= 100_000:
+        if n >= 100_000 or (counter.pruning == "gensim" and counter.max_vocab_size is not None):  # per sentence
             _count_batch(batch, first, n, counter)
             counter.n_sentences += len(batch)
             first += len(batch)
             batch, n = [], 0
-    _count_batch(batch, first, n, counter)
-    counter.n_sentences += len(batch)
+    if batch:  # (an empty update would prune again)
+        _count_batch(batch, first, n, counter)
+        counter.n_sentences += len(batch)
     if not all(isinstance(w, str) for w in counter.counts):  # once per distinct word, not per token
         _raise_bad_token(sentences, 0)
         raise CorpusError("the sentences hold tokens that are not strings")

@@ -12,8 +12,9 @@ Everything the training kernels need about words is prepared here as plain numpy
   round(p * 2**32) to compare with a 32-bit random number.
 - ``alias_table(ns_exponent)``: Walker/Vose alias table for the noise distribution
   P(w) = f_w^a / sum f^a, sampled in O(1) with one random number.
-- ``huffman()``: codes and inner-node indices (points) of the Huffman tree over the counts, as
-  word2vec.c builds it, for hierarchical softmax.
+- ``huffman()``: codes and inner-node indices (points) of the Huffman tree over the counts, for
+  hierarchical softmax, built as gensim builds it or as word2vec.c (and fastText) do: both merge
+  the two least frequent nodes, and differ only in which node goes first among equal counts.
 - ``hash_table()``: an open-addressing table from the UTF-8 bytes of each word to its index, used
   by the compiled tokenizer to encode raw text without Python per word.
 """
@@ -61,7 +62,8 @@ class Vocabulary:
 
     ``paths`` optionally carries Huffman paths (codes, points, lengths) built elsewhere for
     exactly these words and counts (a model imported from gensim, whose hierarchical-softmax
-    weights belong to gensim's tree); :meth:`huffman` then returns them."""
+    weights belong to gensim's tree); :meth:`huffman` then returns them. ``tree`` says how
+    :meth:`huffman` builds the tree otherwise: ``"gensim"`` or ``"word2vec.c"`` (see there)."""
 
     words: list[str]
     counts: np.ndarray  # int64 (V,)
@@ -70,6 +72,7 @@ class Vocabulary:
     key_to_index: dict[str, int] = field(default_factory=dict)
     paths: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None
     min_count: int = 1  # the min_count applied (raised by max_final_vocab): gensim's effective_min_count
+    tree: str = "word2vec.c"
 
     def __post_init__(self) -> None:
         self.counts = np.asarray(self.counts, dtype=np.int64)
@@ -134,8 +137,9 @@ class Vocabulary:
 
     def merged(self, other: "Vocabulary", min_count: int, trim_rule: Any = None) -> "Vocabulary":
         """Vocabulary for ``build_vocab(update=True)``: existing words keep their index (counts
-        add up); new words that pass min_count (or ``trim_rule``) are appended in descending
-        count order."""
+        add up, whatever their count in ``other``); new words that pass min_count (or
+        ``trim_rule``) are appended in ``other``'s order (gensim appends them in order of first
+        appearance: give ``other`` unsorted). The applied ``min_count`` is kept."""
         counts = self.counts.copy()
         new_words, new_counts = [], []
         for w, c in zip(other.words, other.counts):
@@ -146,12 +150,13 @@ class Vocabulary:
                     new_counts.append(int(c))
             else:
                 counts[i] += c
-        order = np.argsort(-np.asarray(new_counts, dtype=np.int64), kind="stable")
         return Vocabulary(
-            words=self.words + [new_words[i] for i in order],
-            counts=np.concatenate([counts, np.asarray(new_counts, dtype=np.int64)[order]]),
+            words=self.words + new_words,
+            counts=np.concatenate([counts, np.asarray(new_counts, dtype=np.int64)]),
             raw_word_count=self.raw_word_count + other.raw_word_count,
             n_sentences=self.n_sentences + other.n_sentences,
+            min_count=self.min_count,
+            tree=self.tree,
         )
 
     def keep_thresholds(self, sample: float) -> np.ndarray:
@@ -177,16 +182,28 @@ class Vocabulary:
         return _build_alias(self.noise_distribution(ns_exponent) * len(self))
 
     def huffman(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """Huffman tree over the counts as word2vec.c builds it.
+        """The Huffman tree over the counts, as ``tree`` says.
 
         Returns codes uint8 (V, L), points int32 (V, L) and lengths int32 (V,): the path of word
         w from the root visits inner nodes points[w, :lengths[w]] (indices 0 .. V-2 into the
-        hierarchical-softmax output matrix) and turns by codes[w, :lengths[w]] (0 or 1)."""
+        hierarchical-softmax output matrix) and turns by codes[w, :lengths[w]] (0 or 1).
+
+        Both constructions merge the two least frequent nodes into inner node a (a = 0, 1, ...;
+        the first taken gets code 0, the second 1) until one root is left, and differ only in
+        which node goes first among equal counts: gensim pops them from Python's heapq compared
+        by count alone (ties fall as the heap's layout leaves them); word2vec.c (and fastText,
+        which rebuilds the tree this way when it reads a ``.bin``) takes the words from the end
+        of the (sorted) vocabulary and an inner node before a word on ties. gensim's
+        construction does not need the vocabulary sorted."""
         if len(self) < 2:
             raise CorpusError("hierarchical softmax needs a vocabulary of at least 2 words")
         if self.paths is not None:
             return self.paths
-        return _build_huffman(self.counts)
+        if self.tree == "gensim":
+            return _build_huffman(len(self), *_merges_gensim(self.counts))
+        if self.tree != "word2vec.c":
+            raise ParameterError(f"tree must be 'gensim' or 'word2vec.c', got {self.tree!r}", "tree")
+        return _build_huffman(len(self), *_merges_word2vec_c(self.counts))
 
     def hash_table(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """(table int32 (2**k,), word_bytes uint8, word_offsets int64 (V+1,)) for encode_text."""
@@ -200,16 +217,25 @@ class Vocabulary:
 
 
 class VocabCounter:
-    """Counts tokens chunk by chunk with word2vec.c's pruning when max_vocab_size is set.
+    """Counts tokens chunk by chunk, pruning rare words when max_vocab_size is set.
 
-    When more than max_vocab_size distinct words are held, words with count < min_reduce are
-    dropped and min_reduce grows by one (word2vec.c's ReduceVocab); the number of distinct words
-    dropped is reported so the caller can warn.
+    ``pruning="word2vec.c"`` (ReduceVocab): while more than max_vocab_size distinct words are
+    held, the words with count <= min_reduce are dropped and min_reduce grows by one.
+    ``pruning="gensim"`` (``Word2Vec._scan_vocab`` with ``utils.prune_vocab``; give the tokens one
+    sentence per :meth:`update`): after a sentence that leaves more than max_vocab_size distinct
+    words, the words with count < min_reduce (min_reduce starts at 1) are dropped once, unless
+    ``trim_rule`` keeps them, and min_reduce grows by one. Either way the number of distinct
+    words dropped is reported so the caller can warn.
     """
 
-    def __init__(self, max_vocab_size: int | None = None) -> None:
+    def __init__(self, max_vocab_size: int | None = None, pruning: str = "word2vec.c",
+                 trim_rule: Callable[[str, int, int], Any] | None = None) -> None:
+        if pruning not in ("word2vec.c", "gensim"):
+            raise ParameterError(f"pruning must be 'word2vec.c' or 'gensim', got {pruning!r}", "pruning")
         self.counts: Counter = Counter()
         self.max_vocab_size = max_vocab_size
+        self.pruning = pruning
+        self.trim_rule = trim_rule
         self.min_reduce = 1
         self.pruned_words = 0
         self.raw_word_count = 0
@@ -226,6 +252,13 @@ class VocabCounter:
             self._prune()
 
     def _prune(self) -> None:
+        if self.pruning == "gensim":
+            drop = [w for w, c in self.counts.items() if not keep_word(w, c, self.min_reduce, self.trim_rule)]
+            for w in drop:
+                del self.counts[w]
+            self.pruned_words += len(drop)
+            self.min_reduce += 1
+            return
         while len(self.counts) > self.max_vocab_size:
             drop = [w for w, c in self.counts.items() if c <= self.min_reduce]
             for w in drop:
@@ -272,29 +305,108 @@ def _build_alias(scaled: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 
 @numba.njit(inline="always")
 def _smallest(count, pos1, pos2):
-    """Take the smaller of the next leaf (pos1, walking down) and the next inner node (pos2)."""
+    """Take the smaller of the next word (pos1, walking down) and the next inner node (pos2)."""
     if pos1 >= 0 and count[pos1] < count[pos2]:
         return pos1, pos1 - 1, pos2
     return pos2, pos1, pos2 + 1
 
 
 @numba.njit(cache=True)
-def _build_huffman(counts: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def _merges_word2vec_c(counts: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The nodes inner node a joins (first[a] code 0, second[a] code 1), as word2vec.c merges
+    them: two queues, the words walked from the end of the (sorted) vocabulary and the inner
+    nodes in order of creation, an inner node first on ties."""
     v = counts.shape[0]
     count = np.empty(2 * v, dtype=np.int64)
     count[:v] = counts
     count[v:] = np.int64(1) << 62
-    binary = np.zeros(2 * v, dtype=np.uint8)
-    parent = np.zeros(2 * v, dtype=np.int64)
+    first = np.empty(max(v - 1, 0), dtype=np.int64)
+    second = np.empty(max(v - 1, 0), dtype=np.int64)
     pos1 = v - 1
     pos2 = v
     for a in range(v - 1):
-        min1, pos1, pos2 = _smallest(count, pos1, pos2)
-        min2, pos1, pos2 = _smallest(count, pos1, pos2)
-        count[v + a] = count[min1] + count[min2]
-        parent[min1] = v + a
-        parent[min2] = v + a
-        binary[min2] = 1
+        first[a], pos1, pos2 = _smallest(count, pos1, pos2)
+        second[a], pos1, pos2 = _smallest(count, pos1, pos2)
+        count[v + a] = count[first[a]] + count[second[a]]
+    return first, second
+
+
+@numba.njit(inline="always")
+def _sift_down(heap, count, startpos, pos):
+    """CPython heapq's _siftdown over node ids ordered by count alone (gensim's Heapitem.__lt__)."""
+    newitem = heap[pos]
+    while pos > startpos:
+        parentpos = (pos - 1) >> 1
+        parent = heap[parentpos]
+        if count[newitem] < count[parent]:
+            heap[pos] = parent
+            pos = parentpos
+            continue
+        break
+    heap[pos] = newitem
+
+
+@numba.njit(inline="always")
+def _sift_up(heap, count, endpos, pos):
+    """CPython heapq's _siftup (see :func:`_sift_down`)."""
+    startpos = pos
+    newitem = heap[pos]
+    childpos = 2 * pos + 1
+    while childpos < endpos:
+        rightpos = childpos + 1
+        if rightpos < endpos and not count[heap[childpos]] < count[heap[rightpos]]:
+            childpos = rightpos
+        heap[pos] = heap[childpos]
+        pos = childpos
+        childpos = 2 * pos + 1
+    heap[pos] = newitem
+    _sift_down(heap, count, startpos, pos)
+
+
+@numba.njit(cache=True)
+def _merges_gensim(counts: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The nodes inner node a joins, as gensim's ``_build_heap`` merges them: Python's heapq
+    (heapify, then heappop twice and heappush the sum) over items compared by count alone, so
+    ties fall as heapq's sift order leaves them; replayed step by step."""
+    v = counts.shape[0]
+    count = np.empty(2 * v, dtype=np.int64)
+    count[:v] = counts
+    heap = np.arange(v).astype(np.int64)
+    first = np.empty(max(v - 1, 0), dtype=np.int64)
+    second = np.empty(max(v - 1, 0), dtype=np.int64)
+    size = v
+    for i in range(v // 2 - 1, -1, -1):
+        _sift_up(heap, count, size, i)
+    for a in range(v - 1):
+        for k in range(2):
+            size -= 1
+            top = heap[0]
+            if size > 0:
+                heap[0] = heap[size]
+                _sift_up(heap, count, size, 0)
+            else:
+                top = heap[size]
+            if k == 0:
+                first[a] = top
+            else:
+                second[a] = top
+        count[v + a] = count[first[a]] + count[second[a]]
+        heap[size] = v + a
+        size += 1
+        _sift_down(heap, count, 0, size - 1)
+    return first, second
+
+
+@numba.njit(cache=True)
+def _build_huffman(v: int, first: np.ndarray, second: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(codes, points, lengths) of the tree in which inner node a (node v + a) joins first[a]
+    (code 0) and second[a] (code 1); the root is the last inner node."""
+    binary = np.zeros(2 * v, dtype=np.uint8)
+    parent = np.zeros(2 * v, dtype=np.int64)
+    for a in range(v - 1):
+        parent[first[a]] = v + a
+        parent[second[a]] = v + a
+        binary[second[a]] = 1
     lengths = np.zeros(v, dtype=np.int32)
     for w in range(v):
         b = w

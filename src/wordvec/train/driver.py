@@ -180,13 +180,15 @@ class Driver:
                         self.sync()
                     state.position = after
                     continue
-                if not pool.submit(job):
+                if not pool.submit((job, state.position)):
                     break
                 state.position = after
         finally:
             pool.close()
 
-    def _work(self, worker: int, job: Any) -> None:
+    def _work(self, worker: int, item: tuple[Any, int]) -> None:
+        job, position = item
+        self.engine.seed_job(worker, self.model.epochs_trained, position)
         batch = self.source.encode(job)
         with self.lock:
             done = self.state.done

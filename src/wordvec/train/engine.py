@@ -41,6 +41,12 @@ class Engine(ABC):
         """The loss per example of untrained weights (about (K+1) ln 2 for negative sampling,
         ln V for the softmax): an epoch's mean loss far above it means divergence."""
 
+    def seed_job(self, worker: int, epoch: int, position: int) -> None:
+        """Called on worker thread ``worker`` before it trains the job at ``position`` of epoch
+        ``epoch`` (counted over the model's life): engines that draw random numbers start the
+        job from a state that depends on these alone (:func:`.kernels.job_rng_state`), not on
+        the thread; the default draws nothing."""
+
     def begin_epoch(self, state: RunState) -> None:
         """Called before an epoch's first batch (also when resuming mid-epoch) with the run's
         state (its learning rates, epoch and position)."""

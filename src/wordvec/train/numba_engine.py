@@ -117,6 +117,9 @@ class NumbaEngine(Engine):
         )
         return tally_of(stats)
 
+    def seed_job(self, worker: int, epoch: int, position: int) -> None:
+        self.rng[worker][0] = kernels.job_rng_state(self.model.seed, epoch, position)
+
     def weights(self) -> dict[str, np.ndarray]:
         return {k: v for k, v in zip(("w_in", "w_ns", "w_hs"), self.w) if v.shape[0]}
 

@@ -55,6 +55,9 @@ class SoftmaxEngine(Engine):
         self.pool = ThreadMap(self.threads, name="wordvec-softmax")
         self.max_pairs = 1
 
+    def seed_job(self, worker: int, epoch: int, position: int) -> None:
+        self.rng[0][0] = kernels.job_rng_state(self.model.seed, epoch, position)
+
     def begin_epoch(self, state: RunState) -> None:
         self.max_pairs = max(1, int(SOFTMAX_STEP / max(state.alpha0, 1e-9)))
 

@@ -264,6 +264,9 @@ class TorchEngine(Engine):
     def weights(self) -> dict[str, np.ndarray]:
         return {k: a for k, a in zip(("w_in", "w_ns", "w_hs", "w_sm"), self._host) if a.shape[0]}
 
+    def seed_job(self, worker: int, epoch: int, position: int) -> None:
+        self.rng[worker][0] = kernels.job_rng_state(self.model.seed, epoch, position)
+
     def initial_loss(self) -> float:
         if self.model.softmax:
             return math.log(max(len(self.model.vocab), 2))

@@ -18,7 +18,7 @@ import logging
 import os
 import threading
 from numbers import Integral
-from typing import Any, Iterable, Sequence
+from typing import Any, Callable, Iterable, Sequence
 
 import numpy as np
 
@@ -84,7 +84,9 @@ class KeyedVectors:
     row ``i`` belonging to ``index_to_key[i]``. Index order is frequency order for vectors built by
     training or loaded from word2vec files, which is what ``restrict_vocab`` arguments rely on.
     Per-word attributes such as ``count`` live in ``expandos`` and are reached through
-    :meth:`get_vecattr` / :meth:`set_vecattr`.
+    :meth:`get_vecattr` / :meth:`set_vecattr`. A model trained with hierarchical softmax sets
+    ``huffman_paths`` (a callable returning its tree's (codes, points, lengths) tables), through
+    which ``get_vecattr(word, 'code')`` and ``'point'`` answer as gensim's per-word attributes.
 
     ``KeyedVectors(vector_size, count)`` preallocates ``count`` empty slots that :meth:`add_vector`
     fills in order, as in gensim; most code builds instances with :meth:`from_vectors` or a loader.
@@ -102,6 +104,8 @@ class KeyedVectors:
         self._norms: np.ndarray | None = None
         self._normed: np.ndarray | None = None
         self.vectors_lockf = np.ones(1, dtype=np.float32)
+        self.huffman_paths: Callable[[], tuple[np.ndarray, np.ndarray, np.ndarray]] | None = None
+        self._paths: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None
 
     @classmethod
     def from_vectors(
@@ -294,8 +298,20 @@ class KeyedVectors:
         self.expandos[attr][self.get_index(key)] = val
 
     def get_vecattr(self, key: Any, attr: str) -> Any:
-        """Attribute ``attr`` of ``key``; KeyError names the attribute when none is stored."""
+        """Attribute ``attr`` of ``key``; KeyError names the attribute when none is stored.
+
+        ``'code'`` (uint8 turns, root first) and ``'point'`` (int32 rows of the model's ``syn1``
+        visited) of a hierarchical-softmax model are gensim's per-word Huffman attributes, read
+        from the tree's tables (built on the first such lookup, kept while this object lives)
+        instead of two arrays stored per word."""
         index = self.get_index(key)
+        if attr not in self.expandos and attr in ("code", "point") and self.huffman_paths is not None:
+            if self._paths is None:
+                self._paths = self.huffman_paths()
+            codes, points, lengths = self._paths
+            if index < len(lengths):
+                table = codes if attr == "code" else points
+                return table[index, : lengths[index]].copy()
         if attr not in self.expandos:
             raise KeyError(f"no attribute {attr!r} is stored (have: {sorted(self.expandos)})")
         return self.expandos[attr][index]

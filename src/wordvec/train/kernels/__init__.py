@@ -20,6 +20,7 @@ from .config import (
     KernelConfig,
     Tables,
     Weights,
+    job_rng_state,
     rng_state,
     sigmoid_tables,
 )
@@ -29,7 +30,7 @@ from .softmax import gather_hidden, scatter_hidden, softmax_examples, softmax_gr
 
 __all__ = [
     "EXAMPLES", "LOSS", "MAX_EXP", "N_STATS", "TRAINED_WORDS", "Bags", "KernelConfig", "Tables", "Weights",
-    "draw_negatives", "gather_hidden", "hierarchical_softmax", "negative_sampling", "rng_state", "scatter_hidden",
+    "draw_negatives", "job_rng_state", "gather_hidden", "hierarchical_softmax", "negative_sampling", "rng_state", "scatter_hidden",
     "sigmoid_tables", "softmax_examples", "softmax_gradient", "softmax_rows", "train_chunk", "train_chunk_center_bags",
     "update_outputs",
 ]

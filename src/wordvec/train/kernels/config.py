@@ -56,7 +56,7 @@ class Weights(NamedTuple):
 
     w_in: np.ndarray  # float32 (R, d) input rows
     w_ns: np.ndarray  # float32 (V, d) negative-sampling output vectors
-    w_hs: np.ndarray  # float32 (V - 1, d) hierarchical-softmax inner-node vectors
+    w_hs: np.ndarray  # float32 (V, d) hierarchical-softmax inner-node vectors (rows 0..V-2; the last unused)
 
 
 class Bags(NamedTuple):
@@ -86,3 +86,11 @@ def rng_state(seed: int, stream: int) -> np.ndarray:
     """Independent uint64[1] state for thread ``stream`` of a run seeded with ``seed``."""
     mix = np.random.SeedSequence([int(seed) & 0xFFFFFFFF, int(stream)]).generate_state(1, np.uint64)
     return mix.astype(np.uint64)
+
+
+def job_rng_state(seed: int, epoch: int, position: int) -> np.uint64:
+    """The random state a job starts from: a function of the model's ``seed``, the ``epoch``
+    (counted over the model's life) and the job's ``position`` in the epoch, so that what a job
+    draws (window sizes, subsampling, noise words) does not depend on which worker thread
+    happens to train it, and a resumed run draws what the uninterrupted one would."""
+    return np.random.SeedSequence([int(seed) & 0xFFFFFFFF, int(epoch), int(position)]).generate_state(1, np.uint64)[0]
