@@ -370,7 +370,7 @@ def test_divergence_stops_with_an_error_naming_alpha(corpus_file, params):
 
 
 def test_divergence_from_a_growing_learning_rate_names_min_alpha(corpus_file):
-    with pytest.raises(TrainingError, match=r"min_alpha=1000000.0 is too large \(the learning rate grows from alpha=0.05"):  # CBOW default
+    with pytest.raises(TrainingError, match=r"min_alpha=1000000.0 is too large \(the learning rate grows from alpha=0.025"):  # the default
         Word2Vec(corpus_file=corpus_file, **{**TINY, "min_alpha": 1e6})
 
 

@@ -124,6 +124,25 @@ def test_train_defaults_are_word2vecs():
     assert signature["sg"].default == 0  # --cbow is the default, as in word2vec.c and gensim
 
 
+@pytest.mark.parametrize("argv,alpha", [
+    ([], 0.05), (["--sg"], 0.025), (["--alpha", "0.01"], 0.01), (["--sg", "--alpha", "0.04"], 0.04),
+])
+def test_train_alpha_defaults_are_word2vec_cs(argv, alpha):
+    """``wordvec train`` starts CBOW at word2vec.c's 0.05 where the Word2Vec class (gensim's
+    default) starts both architectures at 0.025."""
+    args = cli.build_parser().parse_args(["train", "corpus.txt", "-o", "v.txt", *argv])
+    assert Word2Vec(**common.train_params(args)).alpha == alpha
+    assert Word2Vec(sg=int("--sg" in argv)).alpha == 0.025
+
+
+def test_train_subwords_alpha_is_fasttexts():
+    from wordvec.models.fasttext import FASTTEXT_ALPHA, FastText
+
+    args = cli.build_parser().parse_args(["train", "corpus.txt", "-o", "v.txt", "--subwords"])
+    assert "alpha" not in common.train_params(args)
+    assert FastText(**common.train_params(args)).alpha == FASTTEXT_ALPHA
+
+
 # ------------------------------------------------------------------------------------ train
 
 

@@ -142,7 +142,8 @@ def test_absurd_dimension_says_how_much_memory_it_needs(tmp_path, text):
 def test_divergence_writes_nothing(tmp_path, text):
     proc = wordvec("train", text, "-o", "v.txt", "--alpha", "1e3", *QUIET, cwd=tmp_path)
     assert_user_error(proc, 1, r"^wordvec: error: training diverged \(the loss or the vectors became non-finite\): "
-                      r"alpha=1000.0 is too large; lower alpha \(word2vec's defaults are 0.025 for skip-gram, 0.05 for CBOW\)$")
+                      r"alpha=1000.0 is too large; lower alpha \(the defaults are 0.025, and 0.05 for CBOW in wordvec train, "
+                      r"as word2vec.c\)$")
     assert files_in(tmp_path) == []
 
 

@@ -409,11 +409,11 @@ def test_invalid_parameter_raises_parameter_error_naming_it(name, value):
     assert "\n" not in str(info.value)
 
 
-def test_default_alpha_is_word2vec_c_per_architecture_and_explicit_alpha_wins():
+def test_default_alpha_is_gensims_for_both_architectures_and_explicit_alpha_wins():
     corpus = [["a", "b", "c"]] * 5
     assert Word2Vec(corpus, sg=1, min_count=1, epochs=1, workers=1, sample=0).alpha == 0.025
-    assert Word2Vec(corpus, sg=0, min_count=1, epochs=1, workers=1, sample=0).alpha == 0.05
-    assert Word2Vec(corpus, sg=0, alpha=0.025, min_count=1, epochs=1, workers=1, sample=0).alpha == 0.025
+    assert Word2Vec(corpus, sg=0, min_count=1, epochs=1, workers=1, sample=0).alpha == 0.025
+    assert Word2Vec(corpus, sg=0, alpha=0.05, min_count=1, epochs=1, workers=1, sample=0).alpha == 0.05
 
 
 

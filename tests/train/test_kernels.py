@@ -606,3 +606,44 @@ def test_softmax_batch_step_equals_reference(vocab, sg, cbow_mean):
     assert loss == pytest.approx(ref_loss, rel=1e-5)
     np.testing.assert_allclose(w_in, C0 - alpha * grad_C, atol=ATOL)
     np.testing.assert_allclose(U, U0 - alpha * grad_U, atol=ATOL)
+
+
+def batch_uses(sg, centers, ctx_off, contexts, e0, e1):
+    """The most pairs any word is the input, and the target, of in examples e0..e1 (by hand)."""
+    ins, outs = {}, {}
+    for e in range(e0, e1):
+        ctx = contexts[ctx_off[e]:ctx_off[e + 1]].tolist()
+        c = int(centers[e])
+        if sg:
+            ins[c] = ins.get(c, 0) + len(ctx)
+            for w in ctx:
+                outs[w] = outs.get(w, 0) + 1
+        else:
+            outs[c] = outs.get(c, 0) + 1
+            for w in ctx:
+                ins[w] = ins.get(w, 0) + 1
+    return max(ins.values(), default=0), max(outs.values(), default=0)
+
+
+@pytest.mark.parametrize("sg", [0, 1])
+@pytest.mark.parametrize("max_uses", [1, 3, 8, 1000])
+def test_softmax_batch_end_stops_before_a_word_exceeds_max_uses(sg, max_uses):
+    rng = np.random.default_rng(max_uses + 10 * sg)
+    n, V = 60, 12
+    ctx_off = np.concatenate([[0], np.cumsum(rng.integers(1, 6, n))]).astype(np.int64)
+    contexts = rng.integers(0, V, ctx_off[-1]).astype(np.int32)
+    centers = rng.integers(0, V, n).astype(np.int32)
+    in_uses, out_uses = np.zeros(V, np.int32), np.zeros(V, np.int32)
+    e0, ends = 0, []
+    while e0 < n:
+        e = kernels.batch_end(sg, centers, ctx_off, contexts, e0, n, max_uses, in_uses, out_uses)
+        assert e0 < e <= n
+        assert not in_uses.any() and not out_uses.any()  # the scratch counts are left zero
+        if e - e0 > 1:
+            assert max(batch_uses(sg, centers, ctx_off, contexts, e0, e)) <= max_uses
+        if e < n:  # the next example would make a word exceed max_uses
+            assert max(batch_uses(sg, centers, ctx_off, contexts, e0, e + 1)) > max_uses
+        ends.append(e)
+        e0 = e
+    assert (ends == [n]) == (max_uses == 1000)
+    assert kernels.batch_end(sg, centers, ctx_off, contexts, 5, 9, 1000, in_uses, out_uses) == 9  # the bound given

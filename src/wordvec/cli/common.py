@@ -234,7 +234,8 @@ def require_words(kv: Any, words: Sequence[str], source: Any) -> None:
 # ----------------------------------------------------------------------------------- training
 
 #: ``train`` options and the ``Word2Vec`` parameters they set, with Word2Vec's defaults
-#: (tests/cli/test_cli.py checks these against Word2Vec's signature).
+#: (tests/cli/test_cli.py checks these against Word2Vec's signature); ``--alpha`` defaults to
+#: word2vec.c's rate instead (see :func:`train_params`).
 TRAIN_DEFAULTS = {
     "vector_size": 100,
     "window": 5,
@@ -245,7 +246,6 @@ TRAIN_DEFAULTS = {
     "negative": 5,
     "ns_exponent": 0.75,
     "cbow_mean": 1,
-    "alpha": None,
     "min_alpha": 0.0001,
     "epochs": 5,
     "seed": 1,
@@ -265,15 +265,27 @@ TRAIN_OPTIONS = {
     "batch_size": "--batch-size", "min_n": "--minn", "max_n": "--maxn", "bucket": "--bucket",
 }
 
+#: word2vec.c's starting rate for CBOW, ``wordvec train``'s default without ``--sg`` (its users
+#: come from word2vec.c); the ``Word2Vec`` class starts both architectures at gensim's 0.025,
+#: which is also word2vec.c's rate for skip-gram.
+CBOW_ALPHA = 0.05
+
 
 def train_params(args: argparse.Namespace) -> dict[str, Any]:
-    """The ``Word2Vec`` keyword arguments the ``train`` options in ``args`` ask for."""
+    """The ``Word2Vec`` keyword arguments the ``train`` options in ``args`` ask for: the class's
+    defaults, except that CBOW without ``--alpha`` starts at word2vec.c's :data:`CBOW_ALPHA`
+    (``--subwords`` keeps ``FastText``'s own default, fastText's)."""
     params = {key: getattr(args, key) for key in TRAIN_DEFAULTS if hasattr(args, key)}
+    subwords = getattr(args, "subwords", False)
+    if args.alpha is not None:
+        params["alpha"] = args.alpha
+    elif not args.sg and not subwords:
+        params["alpha"] = CBOW_ALPHA
     params["sg"] = int(args.sg)
     params["hs"] = int(args.hs)
     params["softmax"] = args.softmax
     params["workers"] = args.threads
-    if getattr(args, "subwords", False):
+    if subwords:
         params.update(min_n=args.minn, max_n=args.maxn, bucket=args.bucket)
     if args.negative is None:  # --hs or --softmax alone mean that objective only (as word2vec.c)
         params["negative"] = 0 if (args.hs or args.softmax) else TRAIN_DEFAULTS["negative"]

@@ -19,7 +19,7 @@ from typing import Any, Iterator
 from ..errors import CorpusError, ParameterError
 from ..formats.outputs import WorkRescued, check_outputs, resolve_output, write_or_rescue
 from .common import (
-    EXIT_ERROR, EXIT_INTERRUPTED, EXIT_TERMINATED, OUTPUT_FORMATS, PROG, TRAIN_DEFAULTS, UsageError, check_output, note,
+    CBOW_ALPHA, EXIT_ERROR, EXIT_INTERRUPTED, EXIT_TERMINATED, OUTPUT_FORMATS, PROG, TRAIN_DEFAULTS, UsageError, check_output, note,
     option_error, output_format, plural, positive_int, save_vectors, train_params, training_line, warn,
 )
 
@@ -74,9 +74,9 @@ def add_parser(sub: Any) -> argparse.ArgumentParser:
                        "default: no limit)"),
         t.add_argument("--sample", type=float, default=d["sample"], metavar="T",
                        help="subsampling threshold for frequent words (default %(default)s; 0 disables)"),
-        t.add_argument("--alpha", type=float, default=d["alpha"], metavar="A",
+        t.add_argument("--alpha", type=float, default=None, metavar="A",
                        help="initial learning rate, decaying linearly to --min-alpha (default 0.025 with --sg, "
-                            "0.05 for CBOW, as word2vec.c)"),
+                            f"{CBOW_ALPHA} for CBOW, as word2vec.c)"),
         t.add_argument("--min-alpha", type=float, default=d["min_alpha"], metavar="A",
                        help="final learning rate (default %(default)s)"),
         t.add_argument("--max-sentence-length", type=int, default=d["max_sentence_length"], metavar="N",

@@ -54,9 +54,6 @@ __all__ = [
     "MAX_WORDS_IN_BATCH",
 ]
 
-#: Default starting learning rates (word2vec.c's).
-SKIPGRAM_ALPHA = 0.025
-CBOW_ALPHA = 0.05
 #: The exact-softmax engine's matrices per word beside the weights (logits of a batch).
 SOFTMAX_BATCH_ROWS = 1024
 
@@ -100,10 +97,11 @@ class Word2Vec:
     """Word2vec (skip-gram or CBOW) trained with negative sampling, hierarchical softmax or the
     exact softmax, on all cores.
 
-    Parameters follow gensim's ``Word2Vec`` (so switching is an import change), except that
-    ``alpha`` defaults to word2vec.c's rate for the architecture: 0.025 for skip-gram, 0.05 for
-    CBOW (gensim uses 0.025 for both; on enmix CBOW at 0.05 scores 18.5% on the analogies
-    against 13.6% at 0.025, docs/benchmarks.md). In addition:
+    Parameters follow gensim's ``Word2Vec`` (so switching is an import change), defaults
+    included: ``alpha`` starts at 0.025 for skip-gram and CBOW alike, as in gensim, so gensim code
+    trains on gensim's schedule. (``wordvec train`` starts CBOW at word2vec.c's 0.05, which on
+    enmix scores 18.5% on the analogies against 13.6% at 0.025 in 5 epochs, docs/benchmarks.md;
+    pass ``alpha=0.05`` for that.) In addition:
 
     softmax : bool
         Train with the exact (naive) softmax over the whole vocabulary, J = -log softmax(U h)[o],
@@ -161,7 +159,7 @@ class Word2Vec:
         negative: int = 5,
         ns_exponent: float = 0.75,
         cbow_mean: int = 1,
-        alpha: float | None = None,
+        alpha: float = 0.025,
         min_alpha: float = 0.0001,
         epochs: int = 5,
         workers: int | None = None,
@@ -193,7 +191,7 @@ class Word2Vec:
         self.negative = negative
         self.ns_exponent = ns_exponent
         self.cbow_mean = int(cbow_mean) if isinstance(cbow_mean, bool) else cbow_mean
-        self.alpha = (CBOW_ALPHA if self.sg == 0 else SKIPGRAM_ALPHA) if alpha is None else alpha
+        self.alpha = alpha
         self.min_alpha = min_alpha
         self.epochs = epochs
         self.workers = default_workers() if workers is None else workers

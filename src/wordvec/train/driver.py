@@ -260,7 +260,7 @@ class Driver:
                 f"alpha={a0} to it); lower min_alpha (word2vec's default is 0.0001)"
             )
         raise TrainingError(
-            f"training diverged ({what}): alpha={a0} is too large; lower alpha (word2vec's defaults are "
-            "0.025 for skip-gram, 0.05 for CBOW)"
+            f"training diverged ({what}): alpha={a0} is too large; lower alpha (the defaults are 0.025, and "
+            "0.05 for CBOW in wordvec train, as word2vec.c)"
         )
 

@@ -5,9 +5,14 @@ A batch holds at most SOFTMAX_WINDOWS windows and SOFTMAX_STEP / alpha (input, t
 laid out as rows by :func:`.kernels.softmax_rows`: logits = H U^T, then G U and G^T H as BLAS
 products; the row-wise softmax, loss and G by :func:`.kernels.softmax_gradient`, the batch's
 rows shared among ``workers`` threads. Every update of a batch is computed before any is
-applied, so a word frequent in the batch gets the sum of many gradients at once; on SST, batches
-with alpha x pairs around 150 diverged (window 10 at alpha 0.025, window 5 at 0.05) and 100
-trained like smaller batches (docs/benchmarks.md).
+applied, so a word frequent in the batch gets the sum of many gradients at once, where
+sequential SGD would have seen its prediction saturate after a few. Two limits keep that sum
+near what sequential SGD would do: alpha x pairs <= SOFTMAX_STEP (on SST, batches with alpha x
+pairs around 150 diverged: window 10 at alpha 0.025, window 5 at 0.05), and no word is the input
+or the target of more than ROW_STEP / alpha of a batch's pairs (:func:`.kernels.batch_end`):
+without it a word that fills a stretch of text (Brown's formula placeholder "af" in enmix)
+diverged CBOW at alpha 0.05 and 0.025 alike, since a batch of 100 / alpha pairs gives such a
+word the same alpha x count at any alpha (docs/benchmarks.md).
 """
 from __future__ import annotations
 
@@ -24,6 +29,8 @@ from .state import RunState, Tally
 
 SOFTMAX_STEP = 100.0
 SOFTMAX_WINDOWS = 1024
+#: No word is the input or the target of more than ROW_STEP / alpha of a batch's pairs.
+ROW_STEP = 1.0
 
 
 class SoftmaxEngine(Engine):
@@ -46,6 +53,8 @@ class SoftmaxEngine(Engine):
         self.P = np.empty((B, V), dtype=np.float32)
         self.dH = np.empty((B, d), dtype=np.float32)
         self.dU = np.empty((V, d), dtype=np.float32)
+        self.in_uses = np.zeros(V, dtype=np.int32)
+        self.out_uses = np.zeros(V, dtype=np.int32)
         self.row_max = np.empty(B, dtype=np.float32)
         self.in_off = np.empty(B + 1, dtype=np.int64)
         self.tg_off = np.empty(B + 1, dtype=np.int64)
@@ -54,12 +63,14 @@ class SoftmaxEngine(Engine):
         self.threads = max(1, min(int(model.workers), B))
         self.pool = ThreadMap(self.threads, name="wordvec-softmax")
         self.max_pairs = 1
+        self.max_uses = 1
 
     def seed_job(self, worker: int, epoch: int, position: int) -> None:
         self.rng[0][0] = kernels.job_rng_state(self.model.seed, epoch, position)
 
     def begin_epoch(self, state: RunState) -> None:
         self.max_pairs = max(1, int(SOFTMAX_STEP / max(state.alpha0, 1e-9)))
+        self.max_uses = max(1, int(ROW_STEP / max(state.alpha0, 1e-9)))
 
     def _gradient(self, rows: tuple[int, int], p: np.ndarray, alpha: float) -> float:
         return kernels.softmax_gradient(p, self.row_max, self.tg_off, self.targets, rows[0], rows[1], alpha)
@@ -82,6 +93,7 @@ class SoftmaxEngine(Engine):
                 e0 = e1
                 e1 = int(np.searchsorted(ctx_off, ctx_off[e0] + self.max_pairs, side="right")) - 1
                 e1 = min(n, e0 + B, max(e1, e0 + 1))
+                e1 = kernels.batch_end(sg, centers, ctx_off, contexts, e0, e1, self.max_uses, self.in_uses, self.out_uses)
                 alpha = alpha0 + (alpha1 - alpha0) * (e0 / max(n, 1))
                 r = kernels.softmax_rows(sg, centers, ctx_off, contexts, e0, e1, self.in_off, self.inputs, self.tg_off, self.targets)
                 h, p, dh = self.H[:r], self.P[:r], self.dH[:r]

@@ -26,11 +26,11 @@ from .config import (
 )
 from .outputs import draw_negatives, hierarchical_softmax, negative_sampling, update_outputs
 from .subwords import train_chunk_center_bags
-from .softmax import gather_hidden, scatter_hidden, softmax_examples, softmax_gradient, softmax_rows
+from .softmax import batch_end, gather_hidden, scatter_hidden, softmax_examples, softmax_gradient, softmax_rows
 
 __all__ = [
     "EXAMPLES", "LOSS", "MAX_EXP", "N_STATS", "TRAINED_WORDS", "Bags", "KernelConfig", "Tables", "Weights",
-    "draw_negatives", "job_rng_state", "gather_hidden", "hierarchical_softmax", "negative_sampling", "rng_state", "scatter_hidden",
+    "batch_end", "draw_negatives", "job_rng_state", "gather_hidden", "hierarchical_softmax", "negative_sampling", "rng_state", "scatter_hidden",
     "sigmoid_tables", "softmax_examples", "softmax_gradient", "softmax_rows", "train_chunk", "train_chunk_center_bags",
     "update_outputs",
 ]

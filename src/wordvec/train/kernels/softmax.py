@@ -46,6 +46,51 @@ def softmax_examples(ids, offsets, tables, cfg, rng):
 
 
 @numba.njit(nogil=True, cache=True)
+def batch_end(sg, centers, ctx_off, contexts, e0, e1, max_uses, in_uses, out_uses):
+    """The end e of the batch of examples e0..e (e0 < e <= e1) that stops before any word is
+    the input or the target of more than ``max_uses`` of the batch's (input, target) pairs
+    (always at least one example).
+
+    Every update of a batch is computed from the same weights, so a word in k of its pairs moves
+    by the sum of k gradients at once, where sequential SGD would have seen its prediction
+    saturate after a few of them: a word that fills a stretch of text (Brown's formula
+    placeholder "af") diverged the CBOW softmax at any alpha. A pair's input is the center
+    (skip-gram) or a context word (CBOW), its target the other. ``in_uses`` and ``out_uses``
+    are int32 scratch vectors of the vocabulary's length, zero on entry and left zero."""
+    e = e0
+    over = False
+    while e < e1:
+        lo, hi = ctx_off[e], ctx_off[e + 1]
+        c = centers[e]
+        over = False
+        if sg:
+            in_uses[c] += hi - lo
+            over = in_uses[c] > max_uses
+            for j in range(lo, hi):
+                out_uses[contexts[j]] += 1
+                over = over or out_uses[contexts[j]] > max_uses
+        else:
+            out_uses[c] += 1
+            over = out_uses[c] > max_uses
+            for j in range(lo, hi):
+                in_uses[contexts[j]] += 1
+                over = over or in_uses[contexts[j]] > max_uses
+        e += 1
+        if over:
+            break
+    counted = e
+    if over and e > e0 + 1:
+        e -= 1  # example e - 1 made a word exceed max_uses: it starts the next batch
+    for k in range(e0, counted):
+        in_uses[centers[k]] = 0
+        out_uses[centers[k]] = 0
+        for j in range(ctx_off[k], ctx_off[k + 1]):
+            in_uses[contexts[j]] = 0
+            out_uses[contexts[j]] = 0
+    return e
+
+
+@numba.njit(nogil=True, cache=True)
 def softmax_rows(sg, centers, ctx_off, contexts, e0, e1, in_off, inputs, tg_off, targets):
     """Lay out examples e0..e1 as the rows of one exact-softmax batch; returns the row count r.
 
