@@ -26,7 +26,7 @@ import numba
 import numpy as np
 
 from .config import EXAMPLES, FASTMATH, LOSS, TRAINED_WORDS
-from .inputs import first_row, gather_word, gather_words, scatter_word
+from .inputs import bag_bounds, bag_row, gather_word, gather_words, scatter_word
 from .outputs import draw_negatives, hierarchical_softmax, negative_sampling, update_outputs
 from .primitives import prefetch_row, subsample, window
 
@@ -96,7 +96,9 @@ def train_chunk(ids, offsets, weights, tables, cfg, alpha0, alpha1, rng, stats, 
                 lo, hi = win_lo[pos], win_hi[pos]
                 nxt = pos + look
                 if look > 0 and nxt < n:
-                    prefetch_row(w_in[first_row(bags, sent[win_hi[nxt] - 1])])
+                    a, b = bag_bounds(bags, sent[win_hi[nxt] - 1])
+                    for j in range(a, b):
+                        prefetch_row(w_in[bag_row(bags, j)])
                     if early:
                         for j in range(n_noise[nxt]):
                             prefetch_row(w_ns[noise[nxt, j]])

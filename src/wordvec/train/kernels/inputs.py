@@ -30,14 +30,6 @@ def bag_row(bags, j):
 
 
 @numba.njit(inline="always")
-def first_row(bags, word):
-    """The first row of ``word``'s bag (its own row), for prefetching."""
-    if bags is None:
-        return word
-    return bags.rows[bags.offsets[word]]
-
-
-@numba.njit(inline="always")
 def gather_word(w_in, bags, word, x, d):
     """x = the mean of ``word``'s bag rows (x overwritten); returns the number of rows."""
     if bags is None:
