@@ -26,8 +26,8 @@ from __future__ import annotations
 import numba
 import numpy as np
 
-from .phrasetable import KeyTable, bigram_score, is_connector, resized
-from .tokens import find_or_add, lookup
+from .phrasetable import KeyTable, bigram_score, is_connector
+from .tokens import find_or_add, lookup, resized
 
 #: :func:`count_ids` stops: all sentences counted, room needed, or the size bound passed.
 DONE, GROW, SWITCH = 0, 1, 2

@@ -33,7 +33,7 @@ from ..errors import CorpusError, SentenceError
 from ..memory import COUNTING_HINT, check_fits, counting_bytes
 from ..pool import WorkerPool
 from .files import TextEncodingError, is_regular_file, open_text_input
-from .tokens import build_hash_table, find_or_add, is_space, last_boundary, lookup
+from .tokens import build_hash_table, find_or_add, is_space, last_boundary, lookup, resized
 from .vocab import VocabCounter
 
 logger = logging.getLogger(__name__)
@@ -405,21 +405,15 @@ class _WordTable:
                        COUNTING_HINT, param="max_vocab_size")
         if need_words > self.count.shape[0]:
             size = max(2 * self.count.shape[0], need_words)
-            self.offsets = _resized(self.offsets, size + 1)
-            self.count = _resized(self.count, size)
-            self.first = _resized(self.first, size)
+            self.offsets = resized(self.offsets, size + 1)
+            self.count = resized(self.count, size)
+            self.first = resized(self.first, size)
         need_bytes = int(self.offsets[self.n]) + n_bytes
         if need_bytes > self.word_bytes.shape[0]:
-            self.word_bytes = _resized(self.word_bytes, max(2 * self.word_bytes.shape[0], need_bytes))
+            self.word_bytes = resized(self.word_bytes, max(2 * self.word_bytes.shape[0], need_bytes))
         if 2 * need_words > self.table.shape[0]:
             size = 1 << (2 * need_words).bit_length()
             self.table = build_hash_table(self.word_bytes, self.offsets[: self.n + 1], size)
-
-
-def _resized(a: np.ndarray, size: int) -> np.ndarray:
-    out = np.zeros(size, dtype=a.dtype)
-    out[: a.shape[0]] = a
-    return out
 
 
 @numba.njit(nogil=True, cache=True)

@@ -18,7 +18,7 @@ import math
 import numba
 import numpy as np
 
-from .tokens import find_or_add, fnv1a, is_space, lookup
+from .tokens import find_or_add, fnv1a, is_space, lookup, resized
 
 #: Sentence ends in a token stream made by :func:`tokenize`.
 CLOSED, OPEN = 0, 1
@@ -133,13 +133,6 @@ class KeyTable:
         """A new table of the keys ``index`` (int64, distinct) with ``values``, in that order."""
         key_bytes, offsets = _gather(self.key_bytes, self.offsets, index)
         return KeyTable.from_arrays(key_bytes, offsets, values)
-
-
-def resized(a: np.ndarray, size: int) -> np.ndarray:
-    """A copy of ``a`` of length ``size``, zero-filled past ``a``."""
-    out = np.zeros(size, dtype=a.dtype)
-    out[: a.shape[0]] = a
-    return out
 
 
 @numba.njit(nogil=True, cache=True)

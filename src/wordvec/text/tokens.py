@@ -87,3 +87,10 @@ def find_or_add(src, start, stop, table, word_bytes, offsets, n):
         word_bytes[base + k] = src[start + k]
     offsets[n + 1] = base + stop - start
     return n, n + 1
+
+
+def resized(a: np.ndarray, size: int) -> np.ndarray:
+    """A copy of ``a`` of length ``size``, zero-filled past ``a``."""
+    out = np.zeros(size, dtype=a.dtype)
+    out[: a.shape[0]] = a
+    return out
