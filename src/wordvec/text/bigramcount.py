@@ -26,7 +26,7 @@ from __future__ import annotations
 import numba
 import numpy as np
 
-from .phrasetable import KeyTable, bigram_score, is_connector
+from .phrasetable import KeyTable, bigram_score, is_connector, room_for_one_more
 from .tokens import find_or_add, lookup, resized
 
 #: :func:`count_ids` stops: all sentences counted, room needed, or the size bound passed.
@@ -574,13 +574,7 @@ def export_ids(
         score = bigram_score(mode, ca, cb, c, n_keys, min_count, corpus_word_count)
         if score <= threshold:
             continue
-        if m == keep.shape[0]:
-            bigger = np.empty(2 * m, dtype=np.int64)
-            bigger[:m] = keep
-            keep = bigger
-            wider = np.empty(2 * m, dtype=np.float64)
-            wider[:m] = scores
-            scores = wider
+        keep, scores = room_for_one_more(keep, scores, m)
         keep[m] = x
         scores[m] = score
         size += length

@@ -135,6 +135,19 @@ class KeyTable:
         return KeyTable.from_arrays(key_bytes, offsets, values)
 
 
+@numba.njit(inline="always")
+def room_for_one_more(keep, scores, m):
+    """(keep, scores) with room for entry m: both copied to twice their length (int64, float64)
+    when m has reached it, else as they are."""
+    if m < keep.shape[0]:
+        return keep, scores
+    bigger = np.empty(2 * m, dtype=np.int64)
+    bigger[:m] = keep
+    wider = np.empty(2 * m, dtype=np.float64)
+    wider[:m] = scores
+    return bigger, wider
+
+
 @numba.njit(nogil=True, cache=True)
 def _rehash(slots, key_bytes, offsets, n):
     """Rebuild the hash table over keys 0..n-1 (distinct)."""
@@ -542,13 +555,7 @@ def export_scores(mode, slots, key_bytes, offsets, values, n, delim, min_count, 
         score = bigram_score(mode, ca, cb, c, n, min_count, corpus_word_count)
         if score <= threshold:
             continue
-        if m == keep.shape[0]:
-            bigger = np.empty(2 * m, dtype=np.int64)
-            bigger[:m] = keep
-            keep = bigger
-            wider = np.empty(2 * m, dtype=np.float64)
-            wider[:m] = scores
-            scores = wider
+        keep, scores = room_for_one_more(keep, scores, m)
         keep[m] = i
         scores[m] = score
         m += 1
