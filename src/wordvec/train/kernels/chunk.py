@@ -28,7 +28,7 @@ import numpy as np
 from .config import EXAMPLES, FASTMATH, LOSS, TRAINED_WORDS
 from .inputs import bag_bounds, bag_row, gather_word, gather_words, scatter_word
 from .outputs import draw_negatives, hierarchical_softmax, negative_sampling, update_outputs
-from .primitives import prefetch_row, subsample, window
+from .primitives import longest_sentence, prefetch_row, subsample, window
 
 
 @numba.njit(nogil=True, fastmath=FASTMATH, cache=True)
@@ -57,9 +57,7 @@ def train_chunk(ids, offsets, weights, tables, cfg, alpha0, alpha1, rng, stats, 
     n_rows = max(negative + 1, tables.codes.shape[1])
     rows = np.empty(n_rows, dtype=np.int32)
     targets = np.empty(n_rows, dtype=np.float32)
-    max_len = 0
-    for s in range(offsets.shape[0] - 1):
-        max_len = max(max_len, offsets[s + 1] - offsets[s])
+    max_len = longest_sentence(offsets)
     sent = np.empty(max_len, dtype=np.int32)
     # One draw of noise words per window (CBOW, or shared skip-gram negatives). The windows and
     # these draws depend on no weights, so each sentence's are drawn first, in the same stream

@@ -123,6 +123,15 @@ def axpy(alpha, x, y, d):
 
 
 @numba.njit(inline="always")
+def longest_sentence(offsets):
+    """The length of the longest sentence of a chunk (offsets int64 (s+1,)); 0 without one."""
+    n = 0
+    for s in range(offsets.shape[0] - 1):
+        n = max(n, offsets[s + 1] - offsets[s])
+    return n
+
+
+@numba.njit(inline="always")
 def subsample(ids, start, stop, keep, out, state):
     """Copy ids[start:stop] into out, keeping word w with probability keep[w] / 2**32; (n kept, state)."""
     n = 0

@@ -31,7 +31,7 @@ import numpy as np
 from .config import EXAMPLES, FASTMATH, LOSS, TRAINED_WORDS
 from .inputs import bag_bounds, bag_row, gather_word, scatter_word
 from .outputs import draw_negatives, update_outputs
-from .primitives import prefetch_row, subsample, window
+from .primitives import longest_sentence, prefetch_row, subsample, window
 
 
 @numba.njit(inline="always")
@@ -109,9 +109,7 @@ def train_chunk_center_bags(ids, offsets, weights, tables, cfg, alpha0, alpha1, 
     ns_targets[0] = 1.0
     noise = np.empty(negative + 1, dtype=np.int32)
     noise_targets = np.empty(negative + 1, dtype=np.float32)
-    max_len = 0
-    for s in range(offsets.shape[0] - 1):
-        max_len = max(max_len, offsets[s + 1] - offsets[s])
+    max_len = longest_sentence(offsets)
     sent = np.empty(max_len, dtype=np.int32)
     # Windows and noise words depend on no weights: each sentence's are drawn first (in the
     # order one loop would draw them) so that the rows of window pos + look can be prefetched.
