@@ -29,7 +29,8 @@ def run(tree: Path, extra: list[str]) -> dict:
         env = dict(os.environ, PYTHONPATH=str(tree.resolve()))
         subprocess.run([sys.executable, str(HERE / "bench_train.py"), "--tools", "wordvec", "--json", str(out), *extra],
                        check=True, env=env, stdout=subprocess.DEVNULL)
-        return json.loads(out.read_text())[0]
+        data = json.loads(out.read_text())
+        return (data["rows"] if isinstance(data, dict) else data)[0]  # --subwords writes {"args", "rows"}
 
 
 def main() -> None:

@@ -3,9 +3,11 @@
 A model plugs in by having ``subword_bags()`` (a :class:`.kernels.Bags`, or None for one row per
 word) and ``wv.input_matrix`` (the rows the bags point into). Skip-gram runs fastText's
 orientation with :func:`.kernels.train_chunk_center_bags` (the center's bag gathered once per
-window and followed by its gain, :func:`with_gains`, or per pair with ``model.per_pair_updates``); CBOW runs the word2vec kernel over the bags,
-which is fastText's CBOW; without bags the model is plain word2vec and runs the word2vec kernel
-as it is. After every epoch the model's composed word vectors are recomputed
+window and followed by its gain, :func:`with_gains`), CBOW with
+:func:`.kernels.train_chunk_context_bags` (each position's bag gathered once and followed by its
+gain); with ``model.per_pair_updates`` both in fastText's order (skip-gram per pair, CBOW the
+word2vec kernel over the bags). Without bags the model is plain word2vec and runs the word2vec
+kernel as it is. After every epoch the model's composed word vectors are recomputed
 (``wv.adjust_vectors()``), so callbacks and checkpoints see current vectors.
 """
 from __future__ import annotations
@@ -24,19 +26,26 @@ class SubwordEngine(NumbaEngine):
 
     def __init__(self, model: Any) -> None:
         super().__init__(model, bags=model.subword_bags(), w_in=model.wv.input_matrix)
-        self.center_bags = self.bags is not None and bool(model.sg)
-        if self.center_bags:
-            self.bags = with_gains(self.bags, self.tables.lockf)
         self.per_pair = int(bool(model.per_pair_updates))
+        self.center_bags = self.bags is not None and bool(model.sg)
+        self.context_bags = self.bags is not None and not model.sg and not self.per_pair
+        if self.center_bags or self.context_bags:
+            self.bags = with_gains(self.bags, self.tables.lockf)
 
     def train(self, batch: Any, alpha0: float, alpha1: float, worker: int) -> Tally:
-        if not self.center_bags:
-            return super().train(batch, alpha0, alpha1, worker)
         stats = np.zeros(kernels.N_STATS, dtype=np.float64)
-        kernels.train_chunk_center_bags(
-            batch.ids, batch.offsets, self.w, self.tables, self.cfg, alpha0, alpha1, self.rng[worker], stats,
-            self.bags, self.per_pair, self.skip_loss,
-        )
+        if self.center_bags:
+            kernels.train_chunk_center_bags(
+                batch.ids, batch.offsets, self.w, self.tables, self.cfg, alpha0, alpha1, self.rng[worker], stats,
+                self.bags, self.per_pair, self.skip_loss,
+            )
+        elif self.context_bags:
+            kernels.train_chunk_context_bags(
+                batch.ids, batch.offsets, self.w, self.tables, self.cfg, alpha0, alpha1, self.rng[worker], stats,
+                self.bags, self.skip_loss,
+            )
+        else:
+            return super().train(batch, alpha0, alpha1, worker)
         return tally_of(stats)
 
     def end_epoch(self) -> None:

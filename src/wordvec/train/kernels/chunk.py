@@ -27,8 +27,8 @@ import numpy as np
 
 from .config import EXAMPLES, FASTMATH, LOSS, TRAINED_WORDS
 from .inputs import bag_bounds, bag_row, gather_word, gather_words, scatter_word
-from .outputs import draw_negatives, hierarchical_softmax, negative_sampling, update_outputs
-from .primitives import longest_sentence, prefetch_row, subsample, window
+from .outputs import hierarchical_softmax, negative_sampling, plan_windows, update_outputs
+from .primitives import borrowed_arrays, longest_sentence, prefetch_row, subsample, window, zero_row
 
 
 @numba.njit(nogil=True, fastmath=FASTMATH, cache=True)
@@ -40,6 +40,7 @@ def train_chunk(ids, offsets, weights, tables, cfg, alpha0, alpha1, rng, stats, 
     row per word), ``skip_loss`` None (compute the loss) or True (skip its arithmetic; see
     :func:`.outputs.update_outputs`). Mutates weights, rng (uint64[1]) and adds loss, examples and trained words
     to stats (float64 (N_STATS,))."""
+    weights, tables = borrowed_arrays(weights, tables)
     w_in = weights.w_in
     d = w_in.shape[1]
     sg = cfg.sg != 0
@@ -80,14 +81,8 @@ def train_chunk(ids, offsets, weights, tables, cfg, alpha0, alpha1, rng, stats, 
         n, state = subsample(ids, offsets[s], offsets[s + 1], tables.keep, sent, state)
         trained += n
         if ahead:
-            for pos in range(n):
-                lo, hi, state = window(pos, n, radius, state, cfg.shrink_windows)
-                win_lo[pos] = lo
-                win_hi[pos] = hi
-                if early and hi - lo > 1:
-                    n_noise[pos], state = draw_negatives(
-                        sent[pos], w_ns.shape[0], negative, noise[pos], noise_targets, tables, state
-                    )
+            state = plan_windows(sent, n, radius, cfg.shrink_windows, early, w_ns.shape[0], negative, win_lo, win_hi,
+                                 noise, n_noise, noise_targets, tables, state)
         for pos in range(n):
             word = sent[pos]
             if ahead:
@@ -96,10 +91,10 @@ def train_chunk(ids, offsets, weights, tables, cfg, alpha0, alpha1, rng, stats, 
                 if look > 0 and nxt < n:
                     a, b = bag_bounds(bags, sent[win_hi[nxt] - 1])
                     for j in range(a, b):
-                        prefetch_row(w_in[bag_row(bags, j)])
+                        prefetch_row(w_in, bag_row(bags, j))
                     if early:
                         for j in range(n_noise[nxt]):
-                            prefetch_row(w_ns[noise[nxt, j]])
+                            prefetch_row(w_ns, noise[nxt, j])
             else:
                 lo, hi, state = window(pos, n, radius, state, cfg.shrink_windows)
             b = 0
@@ -112,15 +107,13 @@ def train_chunk(ids, offsets, weights, tables, cfg, alpha0, alpha1, rng, stats, 
             if sg:
                 n_in = b
                 for i in range(b):
-                    gather_word(w_in, bags, ctx[i], X[i], d)
-                    for k in range(d):
-                        dX[i, k] = 0.0
+                    gather_word(w_in, bags, ctx[i], X, i, d)
+                    zero_row(dX, i, d)
             else:
                 n_in = 1
-                for k in range(d):
-                    X[0, k] = 0.0
-                    dX[0, k] = 0.0
-                gather_words(w_in, bags, ctx, b, X[0], cbow_mean, d)
+                zero_row(X, 0, d)
+                zero_row(dX, 0, d)
+                gather_words(w_in, bags, ctx, b, X, 0, cbow_mean, d)
             if early:
                 loss += update_outputs(
                     X, 0, n_in, w_ns, noise[pos], noise_targets, n_noise[pos], alpha, dX, g, tables, skip_loss
@@ -129,14 +122,10 @@ def train_chunk(ids, offsets, weights, tables, cfg, alpha0, alpha1, rng, stats, 
                 lo_, state = negative_sampling(X, n_in, word, w_ns, negative, alpha, dX, g, rows, targets, tables, state, skip_loss)
                 loss += lo_
             if hs:
-                loss += hierarchical_softmax(X, n_in, word, weights.w_hs, alpha, dX, g, targets, tables, skip_loss)
+                loss += hierarchical_softmax(X, n_in, word, weights.w_hs, alpha, dX, g, rows, targets, tables, skip_loss)
             examples += n_in
-            if sg:
-                for i in range(b):
-                    scatter_word(w_in, bags, ctx[i], dX[i], d, tables.lockf)
-            else:
-                for i in range(b):
-                    scatter_word(w_in, bags, ctx[i], dX[0], d, tables.lockf)
+            for i in range(b):
+                scatter_word(w_in, bags, ctx[i], dX, i if sg else 0, d, tables.lockf)
     rng[0] = state
     stats[LOSS] += loss
     stats[EXAMPLES] += examples

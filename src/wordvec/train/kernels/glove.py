@@ -27,7 +27,7 @@ import numba
 import numpy as np
 
 from .config import FASTMATH
-from .primitives import prefetch_row, rand
+from .primitives import borrowed, prefetch_row, rand
 
 #: Entries ahead whose four rows (W, W~ and their AdaGrad sums) are prefetched.
 LOOKAHEAD = 4
@@ -70,16 +70,18 @@ def adagrad_entries(rows, cols, log_x, f_x, start, stop, params, gradsq, eta, gr
 
     ``eta`` and ``grad_clip`` must have params' dtype (np.float32(eta) for float32 params) so
     that the arithmetic stays in that precision."""
+    params = borrowed(params)  # shared by the threads: see primitives.borrowed
+    gradsq = borrowed(gradsq)
     d = params.shape[2] - 1
     t_w = np.empty(d, dtype=params.dtype)
     t_c = np.empty(d, dtype=params.dtype)
     cost = 0.0
     for k in range(start, stop):
         if k + LOOKAHEAD < stop:
-            prefetch_row(params[0, rows[k + LOOKAHEAD]])
-            prefetch_row(params[1, cols[k + LOOKAHEAD]])
-            prefetch_row(gradsq[0, rows[k + LOOKAHEAD]])
-            prefetch_row(gradsq[1, cols[k + LOOKAHEAD]])
+            prefetch_row(params[0], rows[k + LOOKAHEAD])
+            prefetch_row(params[1], cols[k + LOOKAHEAD])
+            prefetch_row(gradsq[0], rows[k + LOOKAHEAD])
+            prefetch_row(gradsq[1], cols[k + LOOKAHEAD])
         i = rows[k]
         j = cols[k]
         w = params[0, i]

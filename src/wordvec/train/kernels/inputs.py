@@ -4,13 +4,16 @@ A word's input vector is the mean of the rows of its bag (``config.Bags``: CSR o
 ids), and the gradient of that input goes whole to every row of the bag (fastText's convention;
 word2vec.c's for CBOW's mean). ``bags=None`` is plain word2vec, the bag of one (row w): numba
 compiles that case separately and prunes the indirection, so it costs nothing.
+
+The helpers read and write rows of 2-D arrays by index (:func:`.primitives.axpy_rows`): the
+kernels' small dense blocks X, dX are (n, d) arrays and a vector is one of their rows.
 """
 from __future__ import annotations
 
 import numba
 import numpy as np
 
-from .primitives import axpy
+from .primitives import axpy_rows, scale_row, zero_row
 
 
 @numba.njit(inline="always")
@@ -30,63 +33,39 @@ def bag_row(bags, j):
 
 
 @numba.njit(inline="always")
-def gather_word(w_in, bags, word, x, d):
-    """x = the mean of ``word``'s bag rows (x overwritten); returns the number of rows."""
-    if bags is None:
-        src = w_in[word]
-        for k in range(d):
-            x[k] = src[k]
-        return 1
+def gather_word(w_in, bags, word, X, i, d):
+    """X[i] = the mean of ``word``'s bag rows (X[i] overwritten); returns the number of rows."""
     a, b = bag_bounds(bags, word)
-    for k in range(d):
-        x[k] = 0.0
+    zero_row(X, i, d)
     for j in range(a, b):
-        axpy(np.float32(1.0), w_in[bag_row(bags, j)], x, d)
+        axpy_rows(np.float32(1.0), w_in, bag_row(bags, j), X, i, d)
     if b - a > 1:
-        inv = np.float32(1.0 / (b - a))
-        for k in range(d):
-            x[k] *= inv
+        scale_row(np.float32(1.0 / (b - a)), X, i, d)
     return b - a
 
 
 @numba.njit(inline="always")
-def gather_words(w_in, bags, words, n, x, mean, d):
-    """x += the sum of the rows of the bags of words[:n] (the union of their bags), then x is
-    divided by the number of rows when ``mean``; the caller zeroes x."""
-    if bags is None:
-        for i in range(n):
-            axpy(np.float32(1.0), w_in[words[i]], x, d)
-        if mean and n > 0:
-            inv = np.float32(1.0 / n)
-            for k in range(d):
-                x[k] *= inv
-        return
+def gather_words(w_in, bags, words, n, X, i, mean, d):
+    """X[i] += the sum of the rows of the bags of words[:n] (the union of their bags), then
+    X[i] is divided by the number of rows when ``mean``; the caller zeroes X[i]."""
     rows = 0
-    for i in range(n):
-        a, b = bag_bounds(bags, words[i])
+    for t in range(n):
+        a, b = bag_bounds(bags, words[t])
         rows += b - a
         for j in range(a, b):
-            axpy(np.float32(1.0), w_in[bag_row(bags, j)], x, d)
+            axpy_rows(np.float32(1.0), w_in, bag_row(bags, j), X, i, d)
     if mean and rows > 0:
-        inv = np.float32(1.0 / rows)
-        for k in range(d):
-            x[k] *= inv
+        scale_row(np.float32(1.0 / rows), X, i, d)
 
 
 @numba.njit(inline="always")
-def scatter_word(w_in, bags, word, dx, d, lockf):
-    """Add dx to every row of ``word``'s bag, times the row's lock factor ``lockf[row]`` when
+def scatter_word(w_in, bags, word, dX, i, d, lockf):
+    """Add dX[i] to every row of ``word``'s bag, times the row's lock factor ``lockf[row]`` when
     ``lockf`` is not empty (0: the row never changes)."""
-    if bags is None:
-        if lockf.shape[0] == 0:
-            axpy(np.float32(1.0), dx, w_in[word], d)
-        elif lockf[word] != 0:
-            axpy(lockf[word], dx, w_in[word], d)
-        return
     a, b = bag_bounds(bags, word)
     for j in range(a, b):
         row = bag_row(bags, j)
         if lockf.shape[0] == 0:
-            axpy(np.float32(1.0), dx, w_in[row], d)
+            axpy_rows(np.float32(1.0), dX, i, w_in, row, d)
         elif lockf[row] != 0:
-            axpy(lockf[row], dx, w_in[row], d)
+            axpy_rows(lockf[row], dX, i, w_in, row, d)

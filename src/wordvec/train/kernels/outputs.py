@@ -10,11 +10,10 @@ from __future__ import annotations
 import numba
 import numpy as np
 
-from .config import FASTMATH
-from .primitives import axpy, below, dot, rand, sig_logsig, sigmoid
+from .primitives import axpy_rows, below, dot_rows, rand, sig_logsig, sigmoid, window
 
 
-@numba.njit(fastmath=FASTMATH)
+@numba.njit(inline="always")
 def update_outputs(X, i0, i1, W, rows, targets, m, alpha, dX, g, tables, skip_loss=None):
     """Score inputs X[i0:i1] against output rows W[rows[:m]] with targets; update W, add to dX.
 
@@ -25,20 +24,27 @@ def update_outputs(X, i0, i1, W, rows, targets, m, alpha, dX, g, tables, skip_lo
     d = X.shape[1]
     loss = 0.0
     for j in range(m):
-        u = W[rows[j]]
+        u = rows[j]
         t = targets[j]
         for i in range(i0, i1):
-            f = dot(X[i], u, d)
+            f = dot_rows(X, i, W, u, d)
             if skip_loss is None:
                 s, ls = sig_logsig(f, tables.sigmoid, tables.log_sigmoid)
                 loss -= ls if t > 0.5 else ls - f
             else:
                 s = sigmoid(f, tables.sigmoid)
             g[i] = np.float32(alpha * (t - s))
+        if i1 - i0 == 1:  # one input (fastText's orientation, CBOW): both updates in one pass over u
+            gi = g[i0]
+            for k in range(d):
+                uk = W[u, k]
+                dX[i0, k] += gi * uk
+                W[u, k] = uk + gi * X[i0, k]
+            continue
         for i in range(i0, i1):
-            axpy(g[i], u, dX[i], d)
+            axpy_rows(g[i], W, u, dX, i, d)
         for i in range(i0, i1):
-            axpy(g[i], X[i], u, d)
+            axpy_rows(g[i], X, i, W, u, d)
     return loss
 
 
@@ -62,7 +68,24 @@ def draw_negatives(word, n_words, negative, rows, targets, tables, state):
     return m, state
 
 
-@numba.njit(fastmath=FASTMATH)
+@numba.njit(inline="always")
+def plan_windows(sent, n, radius, shrink, draw, n_words, negative, win_lo, win_hi, noise, n_noise, noise_targets,
+                 tables, state):
+    """The windows of the n positions of ``sent`` ([win_lo[p], win_hi[p]), :func:`.primitives.window`)
+    and, with ``draw``, one draw of noise words for each window holding a context word
+    (noise[p, :n_noise[p]], :func:`draw_negatives`; targets in noise_targets), in the order a
+    loop over the positions draws them; returns the random state. They depend on no weights, so
+    a kernel draws a sentence's first and prefetches the rows of the windows ahead."""
+    for pos in range(n):
+        lo, hi, state = window(pos, n, radius, state, shrink)
+        win_lo[pos] = lo
+        win_hi[pos] = hi
+        if draw and hi - lo > 1:
+            n_noise[pos], state = draw_negatives(sent[pos], n_words, negative, noise[pos], noise_targets, tables, state)
+    return state
+
+
+@numba.njit(inline="always")
 def negative_sampling(X, n_in, word, W, negative, alpha, dX, g, rows, targets, tables, state, skip_loss=None):
     """Negative sampling for each input X[i], i < n_in, predicting ``word`` with its own draw of
     K noise words (word2vec.c's per-pair negatives); returns (loss, state)."""
@@ -73,11 +96,13 @@ def negative_sampling(X, n_in, word, W, negative, alpha, dX, g, rows, targets, t
     return loss, state
 
 
-@numba.njit(fastmath=FASTMATH)
-def hierarchical_softmax(X, n_in, word, W, alpha, dX, g, targets, tables, skip_loss=None):
+@numba.njit(inline="always")
+def hierarchical_softmax(X, n_in, word, W, alpha, dX, g, path, targets, tables, skip_loss=None):
     """Hierarchical-softmax step for inputs X[:n_in] predicting ``word`` along its Huffman path
-    (target 1 - code bit at each inner node); returns the loss."""
+    (target 1 - code bit at each inner node); returns the loss. ``path`` and ``targets`` are
+    buffers of the code table's width (the path is copied, not viewed: see :func:`.primitives.axpy_rows`)."""
     n = tables.code_lengths[word]
     for j in range(n):
+        path[j] = tables.points[word, j]
         targets[j] = 1.0 - tables.codes[word, j]
-    return update_outputs(X, 0, n_in, W, tables.points[word], targets, n, alpha, dX, g, tables, skip_loss)
+    return update_outputs(X, 0, n_in, W, path, targets, n, alpha, dX, g, tables, skip_loss)

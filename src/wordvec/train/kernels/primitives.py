@@ -12,25 +12,28 @@ import llvmlite.ir
 import numba
 import numba.core.cgutils
 import numba.extending
+import numba.np.arrayobj
 import numpy as np
 
-from .config import FASTMATH, MAX_EXP, SCALE
+from .config import FASTMATH, MAX_EXP, SCALE, Bags, Tables, Weights
 
 # LLVM 15 made pointers opaque, which renamed the intrinsic's overload.
 PREFETCH_INTRINSIC = "llvm.prefetch.p0" if llvmlite.binding.llvm_version_info >= (15,) else "llvm.prefetch.p0i8"
 
 
 @numba.extending.intrinsic
-def prefetch(typingctx, arr, k):
-    """Hint the CPU to load the cache line holding arr[k] (1-D array) for writing; no effect on
-    results. Lets the random output rows of the next windows load while this one computes."""
-    if not (isinstance(arr, numba.types.Array) and arr.ndim == 1 and isinstance(k, numba.types.Integer)):
+def prefetch(typingctx, arr, index):
+    """Hint the CPU to load the cache line holding arr[index] (a tuple of one integer per
+    dimension) for writing; no effect on results. Lets the random rows of the next windows load
+    while this one computes."""
+    if not (isinstance(arr, numba.types.Array) and isinstance(index, numba.types.UniTuple)
+            and index.count == arr.ndim and isinstance(index.dtype, numba.types.Integer)):
         return None
 
     def codegen(context, builder, signature, args):
         aryty = signature.args[0]
         ary = context.make_array(aryty)(context, builder, args[0])
-        ptr = numba.core.cgutils.get_item_pointer(context, builder, aryty, ary, [args[1]])
+        ptr = numba.core.cgutils.get_item_pointer(context, builder, aryty, ary, numba.core.cgutils.unpack_tuple(builder, args[1], aryty.ndim))
         i8p = llvmlite.ir.IntType(8).as_pointer()
         i32 = llvmlite.ir.IntType(32)
         fnty = llvmlite.ir.FunctionType(llvmlite.ir.VoidType(), [i8p, i32, i32, i32])
@@ -39,7 +42,27 @@ def prefetch(typingctx, arr, k):
         builder.call(fn, [builder.bitcast(ptr, i8p), rw, locality, data])
         return context.get_dummy_value()
 
-    return numba.types.void(arr, k), codegen
+    return numba.types.void(arr, index), codegen
+
+
+@numba.extending.intrinsic
+def borrowed(typingctx, arr):
+    """The same array (data, shape, strides) without its reference count: numba increments and
+    decrements an array's count, atomically, wherever the array is passed to an inline helper or
+    viewed, and two threads doing so on the arrays they share (the weights, the tables) fight
+    over one cache line; that was a quarter of FastText CBOW's time. Only for arrays that the
+    caller keeps alive for as long as the result is used (a kernel's arguments)."""
+    if not isinstance(arr, numba.types.Array):
+        return None
+
+    def codegen(context, builder, signature, args):
+        src = context.make_array(signature.args[0])(context, builder, args[0])
+        out = context.make_array(signature.return_type)(context, builder)
+        numba.np.arrayobj.populate_array(out, data=src.data, shape=src.shape, strides=src.strides,
+                                         itemsize=src.itemsize, meminfo=None)
+        return out._getvalue()
+
+    return arr(arr), codegen
 
 
 @numba.extending.intrinsic
@@ -55,10 +78,10 @@ def bits_to_float32(typingctx, bits):
 
 
 @numba.njit(inline="always")
-def prefetch_row(row):
-    """Prefetch every cache line of a 1-D row (float32 or float64)."""
-    for k in range(0, row.shape[0], 64 // row.itemsize):
-        prefetch(row, k)
+def prefetch_row(M, r):
+    """Prefetch every cache line of row r of the 2-D array M (float32 or float64)."""
+    for k in range(0, M.shape[1], 64 // M.itemsize):
+        prefetch(M, (np.int64(r), np.int64(k)))
 
 
 @numba.njit(inline="always")
@@ -108,18 +131,37 @@ def sigmoid(f, sig_t):
     return sig_t[k] + (t - k) * (sig_t[k + 1] - sig_t[k])
 
 
+# The row helpers index 2-D arrays directly: a row view (M[r]) of an array shared by the worker
+# threads costs an atomic reference-count update on the shared array, which made the threads
+# fight over one cache line (a quarter of FastText CBOW's time).
 @numba.njit(inline="always")
-def dot(a, b, d):
+def dot_rows(A, i, B, j, d):
+    """A[i] . B[j] (float32) over the first d columns."""
     s = np.float32(0.0)
     for k in range(d):
-        s += a[k] * b[k]
+        s += A[i, k] * B[j, k]
     return s
 
 
 @numba.njit(inline="always")
-def axpy(alpha, x, y, d):
+def axpy_rows(alpha, X, i, Y, j, d):
+    """Y[j] += alpha * X[i] over the first d columns."""
     for k in range(d):
-        y[k] += alpha * x[k]
+        Y[j, k] += alpha * X[i, k]
+
+
+@numba.njit(inline="always")
+def zero_row(X, i, d):
+    """X[i] = 0 over the first d columns."""
+    for k in range(d):
+        X[i, k] = 0.0
+
+
+@numba.njit(inline="always")
+def scale_row(alpha, X, i, d):
+    """X[i] *= alpha over the first d columns."""
+    for k in range(d):
+        X[i, k] *= alpha
 
 
 @numba.njit(inline="always")
@@ -178,3 +220,21 @@ def exp_nonpositive(x):
     p = p * f + c[1]
     p = p * f + c[0]
     return p * bits_to_float32(np.int32((np.int64(n) + 127) << 23))
+
+
+@numba.njit(inline="always")
+def borrowed_arrays(weights, tables):
+    """``weights`` (:class:`.config.Weights`) and ``tables`` (:class:`.config.Tables`) with every
+    array :func:`borrowed`: what a kernel works on, so that the threads sharing them do not
+    update their reference counts. The kernel's arguments keep the arrays alive."""
+    w = Weights(borrowed(weights.w_in), borrowed(weights.w_ns), borrowed(weights.w_hs))
+    t = Tables(borrowed(tables.keep), borrowed(tables.alias_threshold), borrowed(tables.alias_index),
+               borrowed(tables.codes), borrowed(tables.points), borrowed(tables.code_lengths),
+               borrowed(tables.sigmoid), borrowed(tables.log_sigmoid), borrowed(tables.lockf))
+    return w, t
+
+
+@numba.njit(inline="always")
+def borrowed_bags(bags):
+    """``bags`` (a :class:`.config.Bags`, not None) with its arrays :func:`borrowed`."""
+    return Bags(borrowed(bags.offsets), borrowed(bags.rows), borrowed(bags.gain))

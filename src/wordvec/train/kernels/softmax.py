@@ -9,7 +9,7 @@ import numba
 import numpy as np
 
 from .config import FASTMATH
-from .primitives import axpy, exp_nonpositive, subsample, window
+from .primitives import axpy_rows, exp_nonpositive, scale_row, subsample, window, zero_row
 
 
 @numba.njit(nogil=True, cache=True)
@@ -141,15 +141,11 @@ def gather_hidden(w_in, mean, in_off, inputs, n_rows, H):
     """H[i] = sum (or mean, if ``mean``) of W_in over row i's inputs, for i < n_rows."""
     d = w_in.shape[1]
     for i in range(n_rows):
-        h = H[i]
-        for k in range(d):
-            h[k] = 0.0
+        zero_row(H, i, d)
         for j in range(in_off[i], in_off[i + 1]):
-            axpy(np.float32(1.0), w_in[inputs[j]], h, d)
+            axpy_rows(np.float32(1.0), w_in, inputs[j], H, i, d)
         if mean and in_off[i + 1] - in_off[i] > 1:
-            inv = np.float32(1.0 / (in_off[i + 1] - in_off[i]))
-            for k in range(d):
-                h[k] *= inv
+            scale_row(np.float32(1.0 / (in_off[i + 1] - in_off[i])), H, i, d)
 
 
 @numba.njit(nogil=True, fastmath=FASTMATH, cache=True)
@@ -193,6 +189,6 @@ def scatter_hidden(w_in, in_off, inputs, n_rows, dH, lockf):
         for j in range(in_off[i], in_off[i + 1]):
             w = inputs[j]
             if lockf.shape[0] == 0:
-                axpy(np.float32(-1.0), dH[i], w_in[w], d)
+                axpy_rows(np.float32(-1.0), dH, i, w_in, w, d)
             elif lockf[w] != 0:
-                axpy(-lockf[w], dH[i], w_in[w], d)
+                axpy_rows(-lockf[w], dH, i, w_in, w, d)

@@ -19,9 +19,8 @@ window, shared by the window's predictions (a noise word equal to the predicted 
 hierarchical softmax walks each context word's Huffman path. The windows and noise words of a
 sentence are drawn before it is trained, so that the bag rows and output rows of the window
 ``cfg.lookahead`` positions ahead are prefetched while this one computes: the output rows are
-random reads in a matrix larger than the caches. CBOW needs no kernel of its own: the
-word2vec kernel (:mod:`.chunk`) over bags is fastText's CBOW (the mean over the context words'
-bags predicts the center, every row of every bag gets dh).
+random reads in a matrix larger than the caches. CBOW is :mod:`.context_bags` (or, in fastText's
+order, the word2vec kernel :mod:`.chunk` over bags).
 """
 from __future__ import annotations
 
@@ -30,8 +29,8 @@ import numpy as np
 
 from .config import EXAMPLES, FASTMATH, LOSS, TRAINED_WORDS
 from .inputs import bag_bounds, bag_row, gather_word, scatter_word
-from .outputs import draw_negatives, update_outputs
-from .primitives import longest_sentence, prefetch_row, subsample, window
+from .outputs import draw_negatives, hierarchical_softmax, update_outputs
+from .primitives import borrowed_arrays, borrowed_bags, longest_sentence, prefetch_row, subsample, window, zero_row
 
 
 @numba.njit(inline="always")
@@ -65,7 +64,7 @@ def _plan_window(pos, sent, n, radius, shrink, negative, shared, n_words, plan, 
 
 
 @numba.njit(inline="always")
-def _predict(X, dX, g, word, weights, negative, hs, alpha, rows, m, ns_targets, targets, tables, skip_loss):
+def _predict(X, dX, g, word, weights, negative, hs, alpha, rows, m, ns_targets, path, targets, tables, skip_loss):
     """Predict ``word`` from X[0] (dX[0] accumulates): negative sampling against the output rows
     rows[:m] (word, then its noise words), and/or hierarchical softmax along word's path.
     Returns the loss."""
@@ -73,10 +72,7 @@ def _predict(X, dX, g, word, weights, negative, hs, alpha, rows, m, ns_targets, 
     if negative > 0:
         loss += update_outputs(X, 0, 1, weights.w_ns, rows, ns_targets, m, alpha, dX, g, tables, skip_loss)
     if hs:
-        n = tables.code_lengths[word]
-        for j in range(n):
-            targets[j] = 1.0 - tables.codes[word, j]
-        loss += update_outputs(X, 0, 1, weights.w_hs, tables.points[word], targets, n, alpha, dX, g, tables, skip_loss)
+        loss += hierarchical_softmax(X, 1, word, weights.w_hs, alpha, dX, g, path, targets, tables, skip_loss)
     return loss
 
 
@@ -90,6 +86,8 @@ def train_chunk_center_bags(ids, offsets, weights, tables, cfg, alpha0, alpha1, 
     ``skip_loss`` as :func:`.chunk.train_chunk`'s.
     Mutates weights and rng (uint64[1]); adds loss, examples (predictions) and trained words to
     stats."""
+    weights, tables = borrowed_arrays(weights, tables)
+    bags = borrowed_bags(bags)
     w_in = weights.w_in
     w_ns = weights.w_ns
     d = w_in.shape[1]
@@ -101,10 +99,11 @@ def train_chunk_center_bags(ids, offsets, weights, tables, cfg, alpha0, alpha1, 
     width = 2 * radius
     X = np.zeros((1, d), dtype=np.float32)
     dX = np.zeros((1, d), dtype=np.float32)
-    dsum = np.zeros(d, dtype=np.float32)
+    dsum = np.zeros((1, d), dtype=np.float32)
     gains = bags.gain.shape[0] > 0
     g = np.empty(1, dtype=np.float32)
     targets = np.empty(max(1, tables.codes.shape[1]), dtype=np.float32)
+    path = np.empty(max(1, tables.codes.shape[1]), dtype=np.int32)
     ns_targets = np.zeros(negative + 1, dtype=np.float32)
     ns_targets[0] = 1.0
     noise = np.empty(negative + 1, dtype=np.int32)
@@ -138,39 +137,37 @@ def train_chunk_center_bags(ids, offsets, weights, tables, cfg, alpha0, alpha1, 
             if look > 0 and nxt < n:
                 a, b = bag_bounds(bags, sent[nxt])
                 for j in range(a, b):
-                    prefetch_row(w_in[bag_row(bags, j)])
+                    prefetch_row(w_in, bag_row(bags, j))
                 if negative > 0:
                     for k in range(win_hi[nxt] - win_lo[nxt] - 1):
                         for j in range(plan_m[nxt, k]):
-                            prefetch_row(w_ns[plan[nxt, k, j]])
+                            prefetch_row(w_ns, plan[nxt, k, j])
             if hi - lo <= 1:
                 continue
             if not per_pair:
-                gather_word(w_in, bags, word, X[0], d)
+                gather_word(w_in, bags, word, X, 0, d)
                 gain = bags.gain[word] if gains else np.float32(1.0)
-                for k in range(d):
-                    dsum[k] = 0.0
+                zero_row(dsum, 0, d)
             k = 0
             for c in range(lo, hi):
                 if c == pos:
                     continue
                 if per_pair:
-                    gather_word(w_in, bags, word, X[0], d)
-                for j in range(d):
-                    dX[0, j] = 0.0
+                    gather_word(w_in, bags, word, X, 0, d)
+                zero_row(dX, 0, d)
                 loss += _predict(X, dX, g, sent[c], weights, negative, hs, alpha,
-                                 plan[pos if negative > 0 else 0, k], plan_m[pos, k], ns_targets, targets,
+                                 plan[pos if negative > 0 else 0, k], plan_m[pos, k], ns_targets, path, targets,
                                  tables, skip_loss)
                 examples += 1
                 k += 1
                 if per_pair:
-                    scatter_word(w_in, bags, word, dX[0], d, tables.lockf)
+                    scatter_word(w_in, bags, word, dX, 0, d, tables.lockf)
                 else:
                     for j in range(d):
                         X[0, j] += gain * dX[0, j]
-                        dsum[j] += dX[0, j]
+                        dsum[0, j] += dX[0, j]
             if not per_pair:
-                scatter_word(w_in, bags, word, dsum, d, tables.lockf)
+                scatter_word(w_in, bags, word, dsum, 0, d, tables.lockf)
     rng[0] = state
     stats[LOSS] += loss
     stats[EXAMPLES] += examples
