@@ -135,6 +135,23 @@ def test_train_alpha_defaults_are_word2vec_cs(argv, alpha):
     assert Word2Vec(sg=int("--sg" in argv)).alpha == 0.025
 
 
+@pytest.mark.parametrize("argv,ns_exponent,shared", [
+    (["--subwords", "--sg"], 0.5, False), (["--subwords"], 0.75, False), (["--sg"], 0.75, True),
+    (["--subwords", "--sg", "--ns-exponent", "0.75", "--shared-negatives"], 0.75, True),
+    (["--sg", "--per-pair-negatives", "--ns-exponent", "0.5"], 0.5, False),
+])
+def test_train_subwords_keeps_fasttexts_noise_defaults(argv, ns_exponent, shared):
+    """``--subwords`` trains with FastText's noise words (drawn per prediction: a window's shared
+    draw costs subword skip-gram 17 analogy points; count**0.5 for skip-gram, 0.75 for CBOW) unless
+    the options say otherwise; without it, word2vec's (count**0.75, shared by the window)."""
+    from wordvec import FastText
+
+    args = cli.build_parser().parse_args(["train", "corpus.txt", "-o", "v.txt", *argv])
+    params = common.train_params(args)
+    model = (FastText if "min_n" in params else Word2Vec)(**params)
+    assert (model.ns_exponent, model.shared_negatives) == (ns_exponent, shared)
+
+
 def test_train_subwords_alpha_is_fasttexts():
     from wordvec.models.fasttext import FASTTEXT_ALPHA, FastText
 

@@ -86,7 +86,8 @@ def test_one_worker_is_deterministic(corpus, sg_model):
 
 def test_without_subwords_it_is_plain_word2vec(corpus):
     sentences = corpus[1]
-    params = dict(vector_size=16, min_count=2, workers=1, seed=3, epochs=2, sg=1, alpha=0.025, shared_negatives=True)
+    params = dict(vector_size=16, min_count=2, workers=1, seed=3, epochs=2, sg=1, alpha=0.025, shared_negatives=True,
+                  ns_exponent=0.75)  # FastText's skip-gram default is fastText's 0.5
     ft = FastText(sentences, max_n=0, **params)
     w2v = Word2Vec(sentences, **params)
     assert ft.bucket == 0 and not ft.wv.subwords

@@ -274,8 +274,12 @@ CBOW_ALPHA = 0.05
 def train_params(args: argparse.Namespace) -> dict[str, Any]:
     """The ``Word2Vec`` keyword arguments the ``train`` options in ``args`` ask for: the class's
     defaults, except that CBOW without ``--alpha`` starts at word2vec.c's :data:`CBOW_ALPHA`
-    (``--subwords`` keeps ``FastText``'s own default, fastText's)."""
+    (``--subwords`` keeps ``FastText``'s own defaults: fastText's rate, noise words drawn per
+    prediction, the noise exponent of the architecture)."""
     params = {key: getattr(args, key) for key in TRAIN_DEFAULTS if hasattr(args, key)}
+    for key in ("ns_exponent", "shared_negatives"):  # options left out: the class's default
+        if params.get(key, 0) is None:
+            del params[key]
     subwords = getattr(args, "subwords", False)
     if args.alpha is not None:
         params["alpha"] = args.alpha

@@ -51,13 +51,15 @@ def add_parser(sub: Any) -> argparse.ArgumentParser:
                        help="maximum distance between a word and its context words (default %(default)s)"),
         t.add_argument("--negative", type=int, default=None, metavar="K",
                        help=f"negative samples per word (default {d['negative']}; 0 with --hs or --softmax)"),
-        t.add_argument("--ns-exponent", type=float, default=d["ns_exponent"], metavar="P",
-                       help="noise distribution: count**P (default %(default)s; 0 samples uniformly)"),
+        t.add_argument("--ns-exponent", type=float, default=None, metavar="P",
+                       help=f"noise distribution: count**P (default {d['ns_exponent']}; with --subwords --sg "
+                       "fastText's 0.5; 0 samples uniformly)"),
         negatives.add_argument("--shared-negatives", dest="shared_negatives", action="store_true",
                                help="skip-gram: draw the negatives once per window, shared by its context "
-                               "words (the default; faster, same quality)"),
+                               "words (the default without --subwords; faster, same quality)"),
         negatives.add_argument("--per-pair-negatives", dest="shared_negatives", action="store_false",
-                               help="skip-gram: draw the negatives for every (word, context) pair, as word2vec.c"),
+                               help="skip-gram: draw the negatives for every (word, context) pair, as word2vec.c "
+                               "(the default with --subwords, as fastText)"),
         t.add_argument("--hs", action="store_true", help="hierarchical softmax"),
         t.add_argument("--softmax", action="store_true", help="exact full softmax (slow; small vocabularies)"),
         t.add_argument("--cbow-mean", type=int, choices=(0, 1), default=d["cbow_mean"],
@@ -121,7 +123,7 @@ def add_parser(sub: Any) -> argparse.ArgumentParser:
                    help="with --resume: continue even if the corpus differs from the one the run started with")
     p.add_argument("--force", action="store_true", help="replace outputs that exist read-only (as cp -f)")
     p.add_argument("--no-progress", action="store_true", help="no progress bar")
-    p.set_defaults(func=run, sg=False, shared_negatives=True)
+    p.set_defaults(func=run, sg=False, shared_negatives=None)  # None: the model class's default
     p.set_defaults(training_options=tuple((a.dest, a.option_strings[0], a.default) for a in training))
     return p
 

@@ -7,9 +7,10 @@ matrix has ``V + bucket`` rows (the words', then the n-gram buckets'); the input
 mean of its bag (:mod:`wordvec.text.subwords`), and ``model.wv`` is a
 :class:`~wordvec.FastTextKeyedVectors` that gives a vector for any word. Training runs on the
 subword engine (:mod:`wordvec.train.subword_engine`): fastText's skip-gram (the center's bag
-predicts each context word, the bag gathered once per window and followed through each update
-unless ``per_pair_updates``) and
-CBOW (the mean over the context words' bags predicts the center).
+predicts each context word, the bag gathered once per window and followed through each update)
+and CBOW (the mean over the context words' bags predicts the center, each context position's bag
+gathered once and followed through the updates of every window it is in), or both in fastText's
+own order of updates with ``per_pair_updates``.
 
 ``max_n < min_n``, ``max_n == 0`` or ``bucket == 0`` turns subwords off (``bucket`` becomes 0, as
 in gensim): the model is then plain word2vec, trained by the word2vec kernel.
@@ -39,6 +40,10 @@ __all__ = ["FastText", "load_facebook_model", "save_facebook_model"]
 
 #: fastText's default learning rate, for skip-gram and CBOW alike.
 FASTTEXT_ALPHA = 0.05
+#: The default noise exponents (unigram counts to this power), skip-gram then CBOW: fastText's 0.5
+#: for skip-gram, word2vec's and gensim's 0.75 for CBOW, each the better of the two on enmix
+#: (docs/benchmarks.md, FastText).
+NS_EXPONENTS = {1: 0.5, 0: 0.75}
 _INIT_CHUNK_ROWS = 1 << 16
 
 
@@ -46,9 +51,12 @@ class FastText(Word2Vec):
     """fastText's subword model with gensim's ``FastText`` API (see the module docstring).
 
     All :class:`~wordvec.Word2Vec` parameters apply, with ``alpha`` defaulting to fastText's 0.05
-    for both architectures and ``shared_negatives`` to False (noise words drawn per prediction, as
+    for both architectures, ``ns_exponent`` to fastText's 0.5 for skip-gram and to word2vec's
+    0.75 for CBOW (fastText uses 0.5 for both, gensim 0.75; on enmix 0.5 scored about 0.5
+    analogy points higher with skip-gram and 0.75 about 1.9 points higher with CBOW,
+    docs/benchmarks.md) and ``shared_negatives`` to False (noise words drawn per prediction, as
     fastText: sharing them across a window cost 17 points of analogy accuracy on enmix with
-    subwords, docs/benchmarks.md), plus:
+    subwords), plus:
 
     min_n, max_n : int
         Lengths (in characters) of the n-grams of ``<word>`` that make a word's bag (3 and 6).
@@ -58,11 +66,14 @@ class FastText(Word2Vec):
         Must be 1: word n-grams are a feature of fastText's supervised classifier, which gensim
         ignores as well.
     per_pair_updates : bool
-        Skip-gram: gather and scatter the center's bag for every (center, context) pair, as
-        fastText does (about 35% more CPU time per epoch on enmix); False (default) gathers it
-        once per window, moves the mean by each prediction's update as the scatter would, and
-        scatters the window's summed gradient once: the same arithmetic up to float rounding and
-        Hogwild interleaving (:mod:`wordvec.train.kernels.subwords`).
+        Gather and scatter the bags as fastText does: skip-gram, the center's bag for every
+        (center, context) pair; CBOW, every context word's bag for every center. False (default):
+        skip-gram gathers the center's bag once per window and CBOW each position's bag once,
+        follow the bags' sums through every update as the scatter would move them, and scatter
+        the summed gradient once: the same arithmetic up to float rounding, except that CBOW sees
+        a row shared by two positions of one window (a word repeated, a common n-gram) move late,
+        as with rows another thread updates (:mod:`wordvec.train.kernels.subwords`,
+        :mod:`wordvec.train.kernels.context_bags`; docs/benchmarks.md measures both).
     """
 
     PARAMS = Word2Vec.PARAMS + ("min_n", "max_n", "bucket", "word_ngrams", "per_pair_updates")
@@ -80,6 +91,7 @@ class FastText(Word2Vec):
         word_ngrams: int = 1,
         per_pair_updates: bool = False,
         alpha: float | None = None,
+        ns_exponent: float | None = None,
         shared_negatives: bool = False,
         **kwargs: Any,
     ) -> None:
@@ -88,7 +100,9 @@ class FastText(Word2Vec):
         self.word_ngrams = word_ngrams
         self.per_pair_updates = per_pair_updates
         self.bucket = bucket
-        super().__init__(None, None, alpha=FASTTEXT_ALPHA if alpha is None else alpha,
+        if ns_exponent is None:
+            ns_exponent = NS_EXPONENTS[1 if kwargs.get("sg") else 0]
+        super().__init__(None, None, alpha=FASTTEXT_ALPHA if alpha is None else alpha, ns_exponent=ns_exponent,
                          shared_negatives=shared_negatives, **kwargs)
         if not subwords_enabled(self.min_n, self.max_n, self.bucket):
             self.bucket = 0  # gensim's convention: no n-grams, no buckets
