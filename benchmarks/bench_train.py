@@ -130,14 +130,15 @@ def unseen_score(vector, held: set[str]) -> tuple[float, int]:
 
 
 def run_wordvec_fasttext(corpus: Path, a, workers: int, per_pair: bool = False, shared: bool = False,
-                         ns_exponent: float = 0.75):
+                         ns_exponent: float | None = None):
     from wordvec import FastText
 
     model = FastText(
         vector_size=a.dim, window=a.window, min_count=a.min_count, sample=a.sample, sg=a.sg, hs=a.hs,
         negative=a.negative, epochs=a.epochs, workers=workers, seed=a.seed, alpha=a.alpha, min_n=a.minn,
         max_n=a.maxn, bucket=a.bucket, shared_negatives=a.shared_negatives or shared,
-        per_pair_updates=a.per_pair_updates or per_pair, ns_exponent=ns_exponent,
+        per_pair_updates=a.per_pair_updates or per_pair,
+        **({} if ns_exponent is None else {"ns_exponent": ns_exponent}),
     )
     t0 = time.perf_counter()
     model.build_vocab(corpus_file=corpus)
@@ -261,11 +262,17 @@ def main() -> None:
     p.add_argument("--maxn", type=int, default=6)
     p.add_argument("--bucket", type=int, default=2000000)
     p.add_argument("--per-pair-updates", action="store_true",
-                   help="wordvec FastText skip-gram: gather/scatter the center's bag per pair (fastText's order)")
+                   help="wordvec FastText: gather/scatter the bags in fastText's order (skip-gram per pair, CBOW per center)")
     p.add_argument("--shared-negatives", action="store_true",
                    help="wordvec FastText skip-gram: one draw of noise words per window")
+    p.add_argument("--streams", type=int, default=None,
+                   help="wordvec: runs of blocks a plain corpus file is read in, side by side (default: train.jobs.STREAMS)")
     p.add_argument("--json", type=Path, help="also write the results as JSON")
     a = p.parse_args()
+    if a.streams is not None:
+        from wordvec.train import jobs
+
+        jobs.STREAMS = a.streams
 
     if a.subwords:
         a.sample = 1e-4 if a.sample is None else a.sample
@@ -332,7 +339,7 @@ def main_subwords(a) -> None:
         # the variants of wordvec's skip-gram step, side by side in one run
         "wordvec-per-pair": lambda c, a, w: run_wordvec_fasttext(c, a, w, per_pair=True),
         "wordvec-shared": lambda c, a, w: run_wordvec_fasttext(c, a, w, shared=True),
-        "wordvec-ns0.5": lambda c, a, w: run_wordvec_fasttext(c, a, w, ns_exponent=0.5),  # fastText's noise exponent
+        "wordvec-ns0.75": lambda c, a, w: run_wordvec_fasttext(c, a, w, ns_exponent=0.75),  # gensim's noise exponent
     }
     rows = []
     for workers in a.workers:
