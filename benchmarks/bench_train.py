@@ -256,7 +256,9 @@ def main() -> None:
     p.add_argument("--alpha", type=float, default=None,
                    help="starting learning rate, given to every tool (default: wordvec's and word2vec.c's, "
                         "0.025 for skip-gram, 0.05 for CBOW)")
-    p.add_argument("--seed", type=int, default=1)
+    p.add_argument("--seed", type=int, default=1, help="training seed of wordvec and gensim (the fasttext package takes none)")
+    p.add_argument("--held-out-seed", type=int, default=1,
+                   help="--subwords: the seed that picks the held-out words (default 1)")
     p.add_argument("--subwords", action="store_true", help="FastText: wordvec, the fasttext package, gensim")
     p.add_argument("--minn", type=int, default=3)
     p.add_argument("--maxn", type=int, default=6)
@@ -328,7 +330,7 @@ def main_subwords(a) -> None:
     if a.alpha is None:
         a.alpha = 0.05  # fastText's default for both architectures
     tools = [t for t in a.tools if t != "c"] if a.tools != ["wordvec", "gensim", "c"] else ["wordvec", "fasttext", "gensim"]
-    held = held_out_words(a.seed)
+    held = held_out_words(a.held_out_seed)
     corpus = corpus_without(plain_corpus(a.corpus), held)
     words = count_words(corpus)
     print(f"corpus {a.corpus.name} minus {len(held)} held-out words: {words:,} words; sg={a.sg} hs={a.hs} "
