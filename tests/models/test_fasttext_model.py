@@ -88,7 +88,7 @@ def test_without_subwords_it_is_plain_word2vec(corpus):
     sentences = corpus[1]
     params = dict(vector_size=16, min_count=2, workers=1, seed=3, epochs=2, sg=1, alpha=0.025, shared_negatives=True,
                   ns_exponent=0.75)  # FastText's skip-gram default is fastText's 0.5
-    ft = FastText(sentences, max_n=0, **params)
+    ft = FastText(sentences, max_n=0, eos=False, **params)  # no line-end word: the same vocabulary
     w2v = Word2Vec(sentences, **params)
     assert ft.bucket == 0 and not ft.wv.subwords
     assert np.array_equal(ft.wv.vectors, w2v.wv.vectors)
@@ -156,7 +156,8 @@ def test_facebook_bin_round_trips_through_fasttext_and_gensim(sg_model, tmp_path
     ft = fasttext.load_model(str(path))
     np.testing.assert_allclose(np.stack([ft.get_word_vector(w) for w in words]), ours, atol=1e-6)
     g = gensim_load(str(path)).wv
-    np.testing.assert_allclose(np.stack([g[w] for w in words]), ours, atol=1e-6)
+    assert words[0] == "</s>"  # the line-end word: fastText gives it no n-grams, gensim does
+    np.testing.assert_allclose(np.stack([g[w] for w in words[1:]]), ours[1:], atol=1e-6)
     back = load_facebook_model(path)
     assert isinstance(back, FastText) and back.sg == 1 and back.wv.index_to_key == sg_model.wv.index_to_key
     np.testing.assert_allclose(back.wv[words], ours, atol=1e-6)
@@ -251,3 +252,27 @@ def test_model_files_name_their_class(corpus, tmp_path):
     Word2Vec(sentences, vector_size=8, min_count=2, workers=1, epochs=1).save(tmp_path / "w2v.npz")
     with pytest.raises(ModelFileError, match="Word2Vec model"):
         FastText.load(tmp_path / "w2v.npz")
+
+
+def test_line_end_word_as_fasttext(corpus, sg_model, tmp_path):
+    """``eos`` (default): fastText's ``</s>`` is a word counted once per sentence, without
+    n-grams, trained at every sentence end; a text file gives the same counts as its sentences."""
+    sentences = corpus[1]
+    kv = sg_model.wv
+    assert kv.get_vecattr("</s>", "count") == len(sentences) == sg_model.corpus_count
+    eos = kv.key_to_index["</s>"]
+    assert kv.bag_offsets[eos + 1] - kv.bag_offsets[eos] == 1  # its own row only
+    untrained = FastText(sg=1, **FAST)
+    untrained.build_vocab(sentences)
+    assert not np.allclose(untrained.wv.input_matrix[eos], sg_model.wv.input_matrix[eos])  # it was trained
+    path = tmp_path / "corpus.txt"
+    path.write_text("".join(" ".join(s) + "\n" for s in sentences))
+    from_file = FastText(sg=1, **FAST)
+    from_file.build_vocab(corpus_file=path)
+    assert from_file.wv.index_to_key == kv.index_to_key
+    assert from_file.vocab.counts.tolist() == sg_model.vocab.counts.tolist()
+    plain = FastText(sg=1, eos=False, **FAST)
+    plain.build_vocab(sentences)
+    assert "</s>" not in plain.wv.key_to_index and len(plain.wv) == len(kv) - 1
+    with pytest.raises(ParameterError, match="eos"):
+        FastText(eos="yes").build_vocab(sentences)

@@ -28,7 +28,7 @@ import numpy as np
 
 from ..errors import ParameterError
 from ..formats.facebook import FacebookArgs, FacebookModel, read_facebook_bin, write_facebook_bin
-from ..text.subwords import subwords_enabled
+from ..text.subwords import EOS, subwords_enabled
 from ..text.vocab import Vocabulary
 from ..train import kernels
 from ..validation import check_bool, check_int
@@ -65,6 +65,13 @@ class FastText(Word2Vec):
     word_ngrams : int
         Must be 1: word n-grams are a feature of fastText's supervised classifier, which gensim
         ignores as well.
+    eos : bool
+        True (default): fastText's line-end word ``</s>`` is in the vocabulary with one count per
+        sentence (so mostly subsampled away, as a frequent word) and is trained at the end of
+        every sentence, the last words of a line having it as context, as fastText reads a line
+        end; like fastText, it has no n-grams. On enmix it raised skip-gram's WS353 by
+        0.02-0.03 (docs/benchmarks.md). False: no such word, as gensim's ``FastText``, whose
+        vocabulary is then wordvec's.
     per_pair_updates : bool
         Gather and scatter the bags as fastText does: skip-gram, the center's bag for every
         (center, context) pair; CBOW, every context word's bag for every center. False (default):
@@ -76,7 +83,7 @@ class FastText(Word2Vec):
         :mod:`wordvec.train.kernels.context_bags`; docs/benchmarks.md measures both).
     """
 
-    PARAMS = Word2Vec.PARAMS + ("min_n", "max_n", "bucket", "word_ngrams", "per_pair_updates")
+    PARAMS = Word2Vec.PARAMS + ("min_n", "max_n", "bucket", "word_ngrams", "per_pair_updates", "eos")
     #: fastText's tree (word2vec.c's), which fastText rebuilds from the counts when it reads a .bin.
     HUFFMAN_TREE = "word2vec.c"
 
@@ -90,6 +97,7 @@ class FastText(Word2Vec):
         bucket: int = 2000000,
         word_ngrams: int = 1,
         per_pair_updates: bool = False,
+        eos: bool = True,
         alpha: float | None = None,
         ns_exponent: float | None = None,
         shared_negatives: bool = False,
@@ -99,6 +107,7 @@ class FastText(Word2Vec):
         self.max_n = max_n
         self.word_ngrams = word_ngrams
         self.per_pair_updates = per_pair_updates
+        self.eos = eos
         self.bucket = bucket
         if ns_exponent is None:
             ns_exponent = NS_EXPONENTS[1 if kwargs.get("sg") else 0]
@@ -122,10 +131,16 @@ class FastText(Word2Vec):
         check_int("bucket", self.bucket, 0, 2**31 - 1)
         check_int("word_ngrams", self.word_ngrams, 1, 1)
         check_bool("per_pair_updates", self.per_pair_updates)
+        check_bool("eos", self.eos)
         if self.softmax:
             raise ParameterError("FastText trains with negative sampling or hierarchical softmax, not softmax=True", "softmax")
         if self.device is not None:
             raise ParameterError("FastText trains on the CPU engine only: leave device=None", "device")
+
+    def sentence_end(self) -> str | None:
+        """With ``eos``, fastText's line-end word ``</s>`` (:data:`wordvec.text.subwords.EOS`,
+        which has no n-grams), counted once per sentence and trained at the end of each."""
+        return EOS if self.eos else None
 
     @property
     def subwords(self) -> bool:

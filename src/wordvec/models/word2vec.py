@@ -457,11 +457,25 @@ class Word2Vec:
         self._set_counts(counts, sum(counts.values()), n_sentences, update, keep_raw_vocab, trim_rule)
         return self
 
+    def sentence_end(self) -> str | None:
+        """The word trained at the end of every sentence, counted once per sentence (fastText's
+        ``</s>``, see :class:`~wordvec.FastText`); None for word2vec, as in gensim and word2vec.c."""
+        return None
+
+    def sentence_end_id(self) -> int:
+        """The vocabulary id of :meth:`sentence_end`, or -1 (none, or not in the vocabulary)."""
+        end = self.sentence_end()
+        return -1 if end is None or self.vocab is None else int(self.vocab.key_to_index.get(end, -1))
+
     def _set_counts(
         self, counts: dict[str, int], raw_word_count: int, n_sentences: int, update: bool, keep_raw_vocab: bool,
         trim_rule: Any,
     ) -> None:
-        """The vocabulary from a scan's ``{word: count}`` (in order of first appearance)."""
+        """The vocabulary from a scan's ``{word: count}`` (in order of first appearance), with
+        :meth:`sentence_end` counted once per sentence."""
+        end = self.sentence_end()
+        if end is not None and n_sentences:
+            counts = {**counts, end: counts.get(end, 0) + int(n_sentences)}
         min_count = max(self.min_count, 1)
         vocab = Vocabulary.from_counts(  # an update's new words keep their order of first appearance, as gensim's
             counts, 1 if update else min_count, None if update else self.max_final_vocab,
@@ -672,7 +686,7 @@ class Word2Vec:
             raise ParameterError("the vectors are read-only (loaded with mmap='r'): load the model without mmap to train it",
                                  "mmap")
         driver = Driver(
-            self, engine_for(self), CorpusJobs(corpus, vocab, self.max_sentence_length), state,
+            self, engine_for(self), CorpusJobs(corpus, vocab, self.max_sentence_length, self.sentence_end_id()), state,
             units_per_epoch=self.scan_words or vocab.total_words, raw_per_epoch=self.corpus_total_words or vocab.raw_word_count,
             callbacks=self.callbacks if callbacks is None else tuple(callbacks),
             progress=self.progress if progress is None else progress, checkpoint=checkpoint,

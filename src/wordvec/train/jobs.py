@@ -57,12 +57,15 @@ class CorpusJobs:
     """The jobs of a corpus for a vocabulary: 256 KiB blocks of a text file (tokenized on the
     worker threads by the compiled hash-table lookup), taken from :data:`STREAMS` evenly spaced
     parts of the file in turn (:data:`COMPRESSED_STREAMS` for a compressed or decoded one), or chunks of about 50k words of a sentence iterable (encoded as
-    they are read, in order). A position counts blocks or sentences."""
+    they are read, in order). A position counts blocks or sentences. ``sentence_end`` (a word id,
+    or -1 for none) is appended to every sentence (fastText's ``</s>``, see :func:`with_sentence_ends`)."""
 
-    def __init__(self, corpus: TextBlocks | Iterable[Sequence[str]], vocab: Vocabulary, max_sentence_length: int) -> None:
+    def __init__(self, corpus: TextBlocks | Iterable[Sequence[str]], vocab: Vocabulary, max_sentence_length: int,
+                 sentence_end: int = -1) -> None:
         self.corpus = corpus
         self.vocab = vocab
         self.max_sentence_length = max_sentence_length
+        self.sentence_end = int(sentence_end)
         self.is_file = isinstance(corpus, TextBlocks)
         self.hash = vocab.hash_table() if self.is_file else None
 
@@ -83,7 +86,27 @@ class CorpusJobs:
 
     def encode(self, job: Any) -> WordBatch:
         if isinstance(job, WordBatch):
-            return job
-        table, word_bytes, word_offsets = self.hash  # type: ignore[misc]
-        ids, offsets, raw = encode_text(np.frombuffer(job, dtype=np.uint8), table, word_bytes, word_offsets, self.max_sentence_length)
-        return WordBatch(ids, offsets, int(raw))
+            batch = job
+        else:
+            table, word_bytes, word_offsets = self.hash  # type: ignore[misc]
+            ids, offsets, raw = encode_text(np.frombuffer(job, dtype=np.uint8), table, word_bytes, word_offsets,
+                                            self.max_sentence_length)
+            batch = WordBatch(ids, offsets, int(raw))
+        if self.sentence_end < 0:
+            return batch
+        return WordBatch(*with_sentence_ends(batch.ids, batch.offsets, self.sentence_end), batch.raw)
+
+
+def with_sentence_ends(ids: np.ndarray, offsets: np.ndarray, end: int) -> tuple[np.ndarray, np.ndarray]:
+    """The sentences (ids int32, offsets int64: sentence j is ids[offsets[j]:offsets[j + 1]])
+    with the word id ``end`` appended to each, as fastText reads a line end as its word ``</s>``:
+    (ids int32 (n + s,), offsets int64 (s + 1,))."""
+    s = offsets.shape[0] - 1
+    new_offsets = offsets + np.arange(s + 1, dtype=np.int64)
+    out = np.empty(ids.shape[0] + s, dtype=np.int32)
+    ends = new_offsets[1:] - 1
+    keep = np.ones(out.shape[0], dtype=bool)
+    keep[ends] = False
+    out[keep] = ids
+    out[ends] = end
+    return out, new_offsets
