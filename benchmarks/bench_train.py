@@ -130,14 +130,14 @@ def unseen_score(vector, held: set[str]) -> tuple[float, int]:
 
 
 def run_wordvec_fasttext(corpus: Path, a, workers: int, per_pair: bool = False, shared: bool = False,
-                         ns_exponent: float | None = None):
+                         ns_exponent: float | None = None, eos: bool = True):
     from wordvec import FastText
 
     model = FastText(
         vector_size=a.dim, window=a.window, min_count=a.min_count, sample=a.sample, sg=a.sg, hs=a.hs,
         negative=a.negative, epochs=a.epochs, workers=workers, seed=a.seed, alpha=a.alpha, min_n=a.minn,
         max_n=a.maxn, bucket=a.bucket, shared_negatives=a.shared_negatives or shared,
-        per_pair_updates=a.per_pair_updates or per_pair,
+        per_pair_updates=a.per_pair_updates or per_pair, eos=eos,
         **({} if ns_exponent is None else {"ns_exponent": ns_exponent}),
     )
     t0 = time.perf_counter()
@@ -342,6 +342,7 @@ def main_subwords(a) -> None:
         "wordvec-per-pair": lambda c, a, w: run_wordvec_fasttext(c, a, w, per_pair=True),
         "wordvec-shared": lambda c, a, w: run_wordvec_fasttext(c, a, w, shared=True),
         "wordvec-ns0.75": lambda c, a, w: run_wordvec_fasttext(c, a, w, ns_exponent=0.75),  # gensim's noise exponent
+        "wordvec-no-eos": lambda c, a, w: run_wordvec_fasttext(c, a, w, eos=False),  # no line-end word, as gensim
     }
     rows = []
     for workers in a.workers:
