@@ -152,6 +152,15 @@ def test_train_subwords_keeps_fasttexts_noise_defaults(argv, ns_exponent, shared
     assert (model.ns_exponent, model.shared_negatives) == (ns_exponent, shared)
 
 
+@pytest.mark.parametrize("argv,eos", [(["--subwords"], True), (["--subwords", "--no-eos"], False)])
+def test_train_subwords_line_end_word(argv, eos):
+    """``--subwords`` trains fastText's line-end word ``</s>`` unless ``--no-eos``."""
+    from wordvec import FastText
+
+    args = cli.build_parser().parse_args(["train", "corpus.txt", "-o", "v.txt", *argv])
+    assert FastText(**common.train_params(args)).eos is eos
+
+
 def test_train_subwords_alpha_is_fasttexts():
     from wordvec.models.fasttext import FASTTEXT_ALPHA, FastText
 

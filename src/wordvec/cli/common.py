@@ -262,7 +262,7 @@ TRAIN_OPTIONS = {
     "negative": "--negative", "ns_exponent": "--ns-exponent", "cbow_mean": "--cbow-mean",
     "alpha": "--alpha", "min_alpha": "--min-alpha", "epochs": "--epochs", "workers": "--threads",
     "seed": "--seed", "max_sentence_length": "--max-sentence-length", "device": "--device",
-    "batch_size": "--batch-size", "min_n": "--minn", "max_n": "--maxn", "bucket": "--bucket",
+    "batch_size": "--batch-size", "min_n": "--minn", "max_n": "--maxn", "bucket": "--bucket", "eos": "--no-eos",
 }
 
 #: word2vec.c's starting rate for CBOW, ``wordvec train``'s default without ``--sg`` (its users
@@ -290,7 +290,7 @@ def train_params(args: argparse.Namespace) -> dict[str, Any]:
     params["softmax"] = args.softmax
     params["workers"] = args.threads
     if subwords:
-        params.update(min_n=args.minn, max_n=args.maxn, bucket=args.bucket)
+        params.update(min_n=args.minn, max_n=args.maxn, bucket=args.bucket, eos=getattr(args, "eos", True))
     if args.negative is None:  # --hs or --softmax alone mean that objective only (as word2vec.c)
         params["negative"] = 0 if (args.hs or args.softmax) else TRAIN_DEFAULTS["negative"]
     return params

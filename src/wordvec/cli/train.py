@@ -96,6 +96,8 @@ def add_parser(sub: Any) -> argparse.ArgumentParser:
         t.add_argument("--maxn", type=int, default=6, metavar="N", help="--subwords: longest n-gram (default 6)"),
         t.add_argument("--bucket", type=int, default=2000000, metavar="N",
                        help="--subwords: hashed n-gram rows (default 2000000)"),
+        t.add_argument("--no-eos", dest="eos", action="store_false",
+                       help="--subwords: no line-end word </s> (fastText trains one; gensim does not)"),
     ]
     p.add_argument("--threads", type=int, default=None, metavar="N",
                    help="worker threads (default: all cores; also with --resume and --continue)")
