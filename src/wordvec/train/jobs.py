@@ -101,12 +101,5 @@ def with_sentence_ends(ids: np.ndarray, offsets: np.ndarray, end: int) -> tuple[
     """The sentences (ids int32, offsets int64: sentence j is ids[offsets[j]:offsets[j + 1]])
     with the word id ``end`` appended to each, as fastText reads a line end as its word ``</s>``:
     (ids int32 (n + s,), offsets int64 (s + 1,))."""
-    s = offsets.shape[0] - 1
-    new_offsets = offsets + np.arange(s + 1, dtype=np.int64)
-    out = np.empty(ids.shape[0] + s, dtype=np.int32)
-    ends = new_offsets[1:] - 1
-    keep = np.ones(out.shape[0], dtype=bool)
-    keep[ends] = False
-    out[keep] = ids
-    out[ends] = end
-    return out, new_offsets
+    out = np.insert(ids, offsets[1:], np.int32(end))
+    return out, offsets + np.arange(offsets.shape[0], dtype=np.int64)

@@ -25,10 +25,10 @@ from __future__ import annotations
 import numba
 import numpy as np
 
-from .config import EXAMPLES, FASTMATH, LOSS, TRAINED_WORDS
-from .inputs import bag_bounds, bag_row, gather_word, gather_words, scatter_word
+from .config import FASTMATH
+from .inputs import gather_word, gather_words, prefetch_bag, scatter_word
 from .outputs import hierarchical_softmax, negative_sampling, plan_windows, update_outputs
-from .primitives import borrowed_arrays, longest_sentence, prefetch_row, subsample, window, zero_row
+from .primitives import add_stats, borrowed_arrays, longest_sentence, next_sentence, prefetch_row, window, zero_row
 
 
 @numba.njit(nogil=True, fastmath=FASTMATH, cache=True)
@@ -71,14 +71,12 @@ def train_chunk(ids, offsets, weights, tables, cfg, alpha0, alpha1, rng, stats, 
     noise_targets = np.empty(negative + 1, dtype=np.float32)
     n_noise = np.zeros(max_len, dtype=np.int64)
     state = rng[0]
-    total = max(1, ids.shape[0])
     w_ns = weights.w_ns
     loss = 0.0
     examples = 0.0
     trained = 0
     for s in range(offsets.shape[0] - 1):
-        alpha = alpha0 + (alpha1 - alpha0) * (offsets[s] / total)
-        n, state = subsample(ids, offsets[s], offsets[s + 1], tables.keep, sent, state)
+        alpha, n, state = next_sentence(ids, offsets, s, alpha0, alpha1, tables.keep, sent, state)
         trained += n
         if ahead:
             state = plan_windows(sent, n, radius, cfg.shrink_windows, early, w_ns.shape[0], negative, win_lo, win_hi,
@@ -89,9 +87,7 @@ def train_chunk(ids, offsets, weights, tables, cfg, alpha0, alpha1, rng, stats, 
                 lo, hi = win_lo[pos], win_hi[pos]
                 nxt = pos + look
                 if look > 0 and nxt < n:
-                    a, b = bag_bounds(bags, sent[win_hi[nxt] - 1])
-                    for j in range(a, b):
-                        prefetch_row(w_in, bag_row(bags, j))
+                    prefetch_bag(w_in, bags, sent[win_hi[nxt] - 1])
                     if early:
                         for j in range(n_noise[nxt]):
                             prefetch_row(w_ns, noise[nxt, j])
@@ -127,6 +123,4 @@ def train_chunk(ids, offsets, weights, tables, cfg, alpha0, alpha1, rng, stats, 
             for i in range(b):
                 scatter_word(w_in, bags, ctx[i], dX, i if sg else 0, d, tables.lockf)
     rng[0] = state
-    stats[LOSS] += loss
-    stats[EXAMPLES] += examples
-    stats[TRAINED_WORDS] += trained
+    add_stats(stats, loss, examples, trained)

@@ -31,10 +31,10 @@ from __future__ import annotations
 import numba
 import numpy as np
 
-from .config import EXAMPLES, FASTMATH, LOSS, TRAINED_WORDS
-from .inputs import bag_bounds, bag_row, scatter_word
+from .config import FASTMATH
+from .inputs import add_bag, prefetch_bag, scatter_word
 from .outputs import hierarchical_softmax, plan_windows, update_outputs
-from .primitives import axpy_rows, borrowed_arrays, borrowed_bags, longest_sentence, prefetch_row, scale_row, subsample, zero_row
+from .primitives import add_stats, axpy_rows, borrowed_arrays, borrowed_bags, longest_sentence, next_sentence, prefetch_row, scale_row, zero_row
 
 
 @numba.njit(nogil=True, fastmath=FASTMATH, cache=True)
@@ -74,13 +74,11 @@ def train_chunk_context_bags(ids, offsets, weights, tables, cfg, alpha0, alpha1,
     noise_targets = np.empty(negative + 1, dtype=np.float32)
     n_noise = np.zeros(max_len, dtype=np.int64)
     state = rng[0]
-    total = max(1, ids.shape[0])
     loss = 0.0
     examples = 0.0
     trained = 0
     for s in range(offsets.shape[0] - 1):
-        alpha = alpha0 + (alpha1 - alpha0) * (offsets[s] / total)
-        n, state = subsample(ids, offsets[s], offsets[s + 1], tables.keep, sent, state)
+        alpha, n, state = next_sentence(ids, offsets, s, alpha0, alpha1, tables.keep, sent, state)
         trained += n
         state = plan_windows(sent, n, radius, cfg.shrink_windows, negative > 0, w_ns.shape[0], negative, win_lo,
                              win_hi, noise, n_noise, noise_targets, tables, state)
@@ -88,20 +86,15 @@ def train_chunk_context_bags(ids, offsets, weights, tables, cfg, alpha0, alpha1,
         for pos in range(n):
             while entered < n and entered <= pos + radius:
                 r = entered % ring
-                a, b = bag_bounds(bags, sent[entered])
-                size[r] = b - a
                 zero_row(S, r, d)
-                for j in range(a, b):
-                    axpy_rows(np.float32(1.0), w_in, bag_row(bags, j), S, r, d)
+                size[r] = add_bag(w_in, bags, sent[entered], S, r, d)
                 moves[r] = size[r] * (bags.gain[sent[entered]] if gains else np.float32(1.0))
                 used[r] = 0
                 entered += 1
             if look > 0:
                 ahead = pos + radius + look
                 if ahead < n:
-                    a, b = bag_bounds(bags, sent[ahead])
-                    for j in range(a, b):
-                        prefetch_row(w_in, bag_row(bags, j))
+                    prefetch_bag(w_in, bags, sent[ahead])
                 nxt = pos + look
                 if negative > 0 and nxt < n:
                     for j in range(n_noise[nxt]):
@@ -137,9 +130,7 @@ def train_chunk_context_bags(ids, offsets, weights, tables, cfg, alpha0, alpha1,
         for p in range(max(0, n - radius), n):
             _leave(w_in, bags, sent[p], G, used, p % ring, d, tables.lockf)
     rng[0] = state
-    stats[LOSS] += loss
-    stats[EXAMPLES] += examples
-    stats[TRAINED_WORDS] += trained
+    add_stats(stats, loss, examples, trained)
 
 
 @numba.njit(inline="always")

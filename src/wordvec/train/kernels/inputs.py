@@ -13,7 +13,7 @@ from __future__ import annotations
 import numba
 import numpy as np
 
-from .primitives import axpy_rows, scale_row, zero_row
+from .primitives import axpy_rows, prefetch_row, scale_row, zero_row
 
 
 @numba.njit(inline="always")
@@ -33,15 +33,30 @@ def bag_row(bags, j):
 
 
 @numba.njit(inline="always")
-def gather_word(w_in, bags, word, X, i, d):
-    """X[i] = the mean of ``word``'s bag rows (X[i] overwritten); returns the number of rows."""
+def add_bag(w_in, bags, word, X, i, d):
+    """X[i] += the sum of ``word``'s bag rows; returns the number of rows."""
     a, b = bag_bounds(bags, word)
-    zero_row(X, i, d)
     for j in range(a, b):
         axpy_rows(np.float32(1.0), w_in, bag_row(bags, j), X, i, d)
-    if b - a > 1:
-        scale_row(np.float32(1.0 / (b - a)), X, i, d)
     return b - a
+
+
+@numba.njit(inline="always")
+def prefetch_bag(w_in, bags, word):
+    """Prefetch every row of ``word``'s bag (:func:`.primitives.prefetch_row`)."""
+    a, b = bag_bounds(bags, word)
+    for j in range(a, b):
+        prefetch_row(w_in, bag_row(bags, j))
+
+
+@numba.njit(inline="always")
+def gather_word(w_in, bags, word, X, i, d):
+    """X[i] = the mean of ``word``'s bag rows (X[i] overwritten); returns the number of rows."""
+    zero_row(X, i, d)
+    n = add_bag(w_in, bags, word, X, i, d)
+    if n > 1:
+        scale_row(np.float32(1.0 / n), X, i, d)
+    return n
 
 
 @numba.njit(inline="always")
@@ -50,10 +65,7 @@ def gather_words(w_in, bags, words, n, X, i, mean, d):
     X[i] is divided by the number of rows when ``mean``; the caller zeroes X[i]."""
     rows = 0
     for t in range(n):
-        a, b = bag_bounds(bags, words[t])
-        rows += b - a
-        for j in range(a, b):
-            axpy_rows(np.float32(1.0), w_in, bag_row(bags, j), X, i, d)
+        rows += add_bag(w_in, bags, words[t], X, i, d)
     if mean and rows > 0:
         scale_row(np.float32(1.0 / rows), X, i, d)
 

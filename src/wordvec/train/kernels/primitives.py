@@ -15,7 +15,7 @@ import numba.extending
 import numba.np.arrayobj
 import numpy as np
 
-from .config import FASTMATH, MAX_EXP, SCALE, Bags, Tables, Weights
+from .config import EXAMPLES, FASTMATH, LOSS, MAX_EXP, SCALE, TRAINED_WORDS, Bags, Tables, Weights
 
 # LLVM 15 made pointers opaque, which renamed the intrinsic's overload.
 PREFETCH_INTRINSIC = "llvm.prefetch.p0" if llvmlite.binding.llvm_version_info >= (15,) else "llvm.prefetch.p0i8"
@@ -184,6 +184,23 @@ def subsample(ids, start, stop, keep, out, state):
             out[n] = w
             n += 1
     return n, state
+
+
+@numba.njit(inline="always")
+def next_sentence(ids, offsets, s, alpha0, alpha1, keep, sent, state):
+    """Sentence s of a chunk (ids, offsets): (its rate, alpha0 -> alpha1 linearly over the
+    chunk's words; n, the number of its words :func:`subsample` keeps into sent; state)."""
+    alpha = alpha0 + (alpha1 - alpha0) * (offsets[s] / max(1, ids.shape[0]))
+    n, state = subsample(ids, offsets[s], offsets[s + 1], keep, sent, state)
+    return alpha, n, state
+
+
+@numba.njit(inline="always")
+def add_stats(stats, loss, examples, trained):
+    """A kernel's totals into its stats array (float64 (N_STATS,))."""
+    stats[LOSS] += loss
+    stats[EXAMPLES] += examples
+    stats[TRAINED_WORDS] += trained
 
 
 @numba.njit(inline="always")

@@ -27,10 +27,10 @@ from __future__ import annotations
 import numba
 import numpy as np
 
-from .config import EXAMPLES, FASTMATH, LOSS, TRAINED_WORDS
-from .inputs import bag_bounds, bag_row, gather_word, scatter_word
+from .config import FASTMATH
+from .inputs import gather_word, prefetch_bag, scatter_word
 from .outputs import draw_negatives, hierarchical_softmax, update_outputs
-from .primitives import borrowed_arrays, borrowed_bags, longest_sentence, prefetch_row, subsample, window, zero_row
+from .primitives import add_stats, borrowed_arrays, borrowed_bags, longest_sentence, next_sentence, prefetch_row, window, zero_row
 
 
 @numba.njit(inline="always")
@@ -117,13 +117,11 @@ def train_chunk_center_bags(ids, offsets, weights, tables, cfg, alpha0, alpha1, 
     plan = np.empty((max_len if negative > 0 else 1, width, negative + 1), dtype=np.int32)
     plan_m = np.zeros((max_len, width), dtype=np.int64)
     state = rng[0]
-    total = max(1, ids.shape[0])
     loss = 0.0
     examples = 0.0
     trained = 0
     for s in range(offsets.shape[0] - 1):
-        alpha = alpha0 + (alpha1 - alpha0) * (offsets[s] / total)
-        n, state = subsample(ids, offsets[s], offsets[s + 1], tables.keep, sent, state)
+        alpha, n, state = next_sentence(ids, offsets, s, alpha0, alpha1, tables.keep, sent, state)
         trained += n
         for pos in range(n):
             win_lo[pos], win_hi[pos], state = _plan_window(
@@ -135,9 +133,7 @@ def train_chunk_center_bags(ids, offsets, weights, tables, cfg, alpha0, alpha1, 
             lo, hi = win_lo[pos], win_hi[pos]
             nxt = pos + look
             if look > 0 and nxt < n:
-                a, b = bag_bounds(bags, sent[nxt])
-                for j in range(a, b):
-                    prefetch_row(w_in, bag_row(bags, j))
+                prefetch_bag(w_in, bags, sent[nxt])
                 if negative > 0:
                     for k in range(win_hi[nxt] - win_lo[nxt] - 1):
                         for j in range(plan_m[nxt, k]):
@@ -169,6 +165,4 @@ def train_chunk_center_bags(ids, offsets, weights, tables, cfg, alpha0, alpha1, 
             if not per_pair:
                 scatter_word(w_in, bags, word, dsum, 0, d, tables.lockf)
     rng[0] = state
-    stats[LOSS] += loss
-    stats[EXAMPLES] += examples
-    stats[TRAINED_WORDS] += trained
+    add_stats(stats, loss, examples, trained)
