@@ -143,3 +143,25 @@ def test_user_errors_are_one_line(sst_txt, tmp_path, capsys):
         "corpus; choose another output file",
     ]
     assert not list(tmp_path.glob("v.txt*"))
+
+
+@pytest.mark.parametrize("engine", ["numba", "torch"])
+def test_ranks_draw_their_own_random_numbers(engine):
+    """Each rank's shard counts its job positions from 0: the rank enters the job's random state,
+    so two ranks do not draw the same windows, subsampling and noise words for their k-th jobs;
+    rank 0 draws what a single-process run draws."""
+    from wordvec.train.numba_engine import NumbaEngine
+    from wordvec.train.torch_engine import TorchEngine
+
+    model = Word2Vec([["a", "b", "c", "a"]] * 20, vector_size=8, min_count=1, workers=1, seed=7, epochs=1)
+    if engine == "numba":
+        engines = [NumbaEngine(model)] + [NumbaEngine(model, shard=k) for k in (0, 1, 2)]
+    else:
+        engines = [TorchEngine(model, device="cpu")] + [TorchEngine(model, device="cpu", shard=k) for k in (0, 1, 2)]
+    states = []
+    for e in engines:
+        e.seed_job(0, 3, 5)
+        states.append(int(e.rng[0][0]))
+    single, rank0, rank1, rank2 = states
+    assert single == rank0
+    assert len({rank0, rank1, rank2}) == 3

@@ -50,7 +50,6 @@ from ..errors import CorpusError, ParameterError, TrainingError, WordvecError
 from ..text.corpus import BLOCK_BYTES, count_text
 from ..text.shards import ShardBlocks
 from ..text.vocab import VocabCounter, Vocabulary
-from ..train import kernels
 from ..train.driver import Driver
 from ..train.engine import Engine
 from ..train.jobs import SYNC, CorpusJobs
@@ -262,14 +261,12 @@ def train_distributed(
     group = Group(comm)
     shard = ShardBlocks(corpus_file, group.rank, group.world, block_bytes=int(min(BLOCK_BYTES, max(1 << 14, 3 * sync_every))))
     stats = build_vocab_distributed(model, shard, group)
-    streams = range(group.rank * model.workers, (group.rank + 1) * model.workers)
-    model.rng_states = np.stack([kernels.rng_state(model.seed, i) for i in streams])
     if device is None:
-        engine: Engine = NumbaEngine(model)
+        engine: Engine = NumbaEngine(model, shard=group.rank)
     else:
         from ..train.torch_engine import TorchEngine
 
-        engine = TorchEngine(model, device=device, batch_size=batch_size)
+        engine = TorchEngine(model, device=device, batch_size=batch_size, shard=group.rank)
     tensors = engine.tensors() or {k: torch.from_numpy(a) for k, a in engine.weights().items()}
     group.broadcast(tensors.values())
     rounds = max(1, math.ceil(stats["raw_total"] / group.world / sync_every))

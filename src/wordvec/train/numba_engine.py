@@ -96,10 +96,14 @@ def tally_of(stats: np.ndarray) -> Tally:
 class NumbaEngine(Engine):
     """Trains a Word2Vec-like model (``wv.vectors``, ``syn1neg``, ``syn1``, its vocabulary and
     parameters) on ``model.workers`` threads; ``bags`` (:class:`.kernels.Bags`) makes each
-    word's input the mean of its bag of rows of ``w_in`` (subword models), None one row per word."""
+    word's input the mean of its bag of rows of ``w_in`` (subword models), None one row per word.
+    ``shard``: the rank of a distributed run, whose jobs then draw their own random numbers
+    (:func:`.kernels.job_rng_state`)."""
 
-    def __init__(self, model: Any, bags: kernels.Bags | None = None, w_in: np.ndarray | None = None) -> None:
+    def __init__(self, model: Any, bags: kernels.Bags | None = None, w_in: np.ndarray | None = None,
+                 shard: int = 0) -> None:
         self.model = model
+        self.shard = int(shard)
         self.workers = int(model.workers)
         w_in = model.wv.vectors if w_in is None else w_in
         lockf = lock_factors(model, len(w_in))
@@ -118,7 +122,7 @@ class NumbaEngine(Engine):
         return tally_of(stats)
 
     def seed_job(self, worker: int, epoch: int, position: int) -> None:
-        self.rng[worker][0] = kernels.job_rng_state(self.model.seed, epoch, position)
+        self.rng[worker][0] = kernels.job_rng_state(self.model.seed, epoch, position, self.shard)
 
     def weights(self) -> dict[str, np.ndarray]:
         return {k: v for k, v in zip(("w_in", "w_ns", "w_hs"), self.w) if v.shape[0]}

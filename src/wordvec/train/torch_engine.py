@@ -216,13 +216,16 @@ class TorchEngine(Engine):
     thread of the driver draws a job's windows on the CPU (:func:`.kernels.softmax_examples`) and
     trains them on the device. (Two threads preparing jobs while the device trains, under a lock,
     lowered the skip-gram quality on SST measurably: tests/train/test_torch_engine.py.) A resumed
-    run is consistent but not bit-identical (the device's noise words come from torch's generator)."""
+    run is consistent but not bit-identical (the device's noise words come from torch's generator).
+    ``shard``: the rank of a distributed run, whose jobs and generator then draw their own random
+    numbers."""
 
     workers = 1
 
-    def __init__(self, model: Any, device: Any = None, batch_size: int | None = None) -> None:
+    def __init__(self, model: Any, device: Any = None, batch_size: int | None = None, shard: int = 0) -> None:
         require_torch()
         self.model = model
+        self.shard = int(shard)
         device = getattr(model, "device", None) if device is None else device
         self.device = check_device("cpu" if device is None else device)
         self.batch_size = int(getattr(model, "batch_size", DEFAULT_BATCH_SIZE) if batch_size is None else batch_size)
@@ -250,7 +253,8 @@ class TorchEngine(Engine):
         self.lengths = torch.from_numpy(t.code_lengths.astype(np.int64)).to(dev)
         self.terms = {id(w): torch.zeros(w.shape[0], dtype=w.dtype, device=dev) for w in self.parameters()}
         self.gen = torch.Generator(device=dev)
-        self.gen.manual_seed(int(kernels.rng_state(model.seed, 1_000_003 + model.epochs_trained)[0] >> np.uint64(1)))
+        stream = 1_000_003 + model.epochs_trained + (self.shard << 32)
+        self.gen.manual_seed(int(kernels.rng_state(model.seed, stream)[0] >> np.uint64(1)))
         self._threads = 0
 
     def parameters(self) -> list["torch.Tensor"]:
@@ -265,7 +269,7 @@ class TorchEngine(Engine):
         return {k: a for k, a in zip(("w_in", "w_ns", "w_hs", "w_sm"), self._host) if a.shape[0]}
 
     def seed_job(self, worker: int, epoch: int, position: int) -> None:
-        self.rng[worker][0] = kernels.job_rng_state(self.model.seed, epoch, position)
+        self.rng[worker][0] = kernels.job_rng_state(self.model.seed, epoch, position, self.shard)
 
     def initial_loss(self) -> float:
         if self.model.softmax:

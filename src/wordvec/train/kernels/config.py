@@ -88,9 +88,12 @@ def rng_state(seed: int, stream: int) -> np.ndarray:
     return mix.astype(np.uint64)
 
 
-def job_rng_state(seed: int, epoch: int, position: int) -> np.uint64:
+def job_rng_state(seed: int, epoch: int, position: int, shard: int = 0) -> np.uint64:
     """The random state a job starts from: a function of the model's ``seed``, the ``epoch``
-    (counted over the model's life) and the job's ``position`` in the epoch, so that what a job
-    draws (window sizes, subsampling, noise words) does not depend on which worker thread
-    happens to train it, and a resumed run draws what the uninterrupted one would."""
-    return np.random.SeedSequence([int(seed) & 0xFFFFFFFF, int(epoch), int(position)]).generate_state(1, np.uint64)[0]
+    (counted over the model's life), the job's ``position`` in the epoch and the ``shard`` the
+    job reads (the rank of a distributed run; 0 otherwise), so that what a job draws (window
+    sizes, subsampling, noise words) does not depend on which worker thread happens to train it,
+    a resumed run draws what the uninterrupted one would, and the ranks of a distributed run,
+    whose shards count positions from 0 each, draw independently."""
+    entropy = [int(seed) & 0xFFFFFFFF, int(epoch), int(position)] + ([int(shard)] if shard else [])
+    return np.random.SeedSequence(entropy).generate_state(1, np.uint64)[0]
