@@ -27,7 +27,7 @@ import numpy as np
 
 from .config import FASTMATH
 from .inputs import gather_word, gather_words, prefetch_bag, scatter_word
-from .outputs import hierarchical_softmax, negative_sampling, plan_windows, update_outputs
+from .outputs import hierarchical_softmax, negative_sampling, plan_buffers, plan_windows, update_outputs
 from .primitives import add_stats, borrowed_arrays, longest_sentence, next_sentence, prefetch_row, window, zero_row
 
 
@@ -65,11 +65,7 @@ def train_chunk(ids, offsets, weights, tables, cfg, alpha0, alpha1, rng, stats, 
     # order as one loop would, and the rows of window pos + cfg.lookahead are prefetched at pos.
     early = negative > 0 and (shared or not sg)
     ahead = early or negative == 0  # per-pair draws interleave with the windows: drawn in the loop
-    win_lo = np.empty(max_len, dtype=np.int64)
-    win_hi = np.empty(max_len, dtype=np.int64)
-    noise = np.empty((max_len if early else 0, negative + 1), dtype=np.int32)
-    noise_targets = np.empty(negative + 1, dtype=np.float32)
-    n_noise = np.zeros(max_len, dtype=np.int64)
+    win_lo, win_hi, noise, noise_targets, n_noise = plan_buffers(max_len, negative, early)
     state = rng[0]
     w_ns = weights.w_ns
     loss = 0.0

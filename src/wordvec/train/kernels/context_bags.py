@@ -33,7 +33,7 @@ import numpy as np
 
 from .config import FASTMATH
 from .inputs import add_bag, prefetch_bag, scatter_word
-from .outputs import hierarchical_softmax, plan_windows, update_outputs
+from .outputs import hierarchical_softmax, plan_buffers, plan_windows, update_outputs
 from .primitives import add_stats, axpy_rows, borrowed_arrays, borrowed_bags, longest_sentence, next_sentence, prefetch_row, scale_row, zero_row
 
 
@@ -68,11 +68,7 @@ def train_chunk_context_bags(ids, offsets, weights, tables, cfg, alpha0, alpha1,
     path = np.empty(max(1, tables.codes.shape[1]), dtype=np.int32)
     max_len = longest_sentence(offsets)
     sent = np.empty(max_len, dtype=np.int32)
-    win_lo = np.empty(max_len, dtype=np.int64)
-    win_hi = np.empty(max_len, dtype=np.int64)
-    noise = np.empty((max_len if negative > 0 else 0, negative + 1), dtype=np.int32)
-    noise_targets = np.empty(negative + 1, dtype=np.float32)
-    n_noise = np.zeros(max_len, dtype=np.int64)
+    win_lo, win_hi, noise, noise_targets, n_noise = plan_buffers(max_len, negative, negative > 0)
     state = rng[0]
     loss = 0.0
     examples = 0.0

@@ -69,6 +69,20 @@ def draw_negatives(word, n_words, negative, rows, targets, tables, state):
 
 
 @numba.njit(inline="always")
+def plan_buffers(max_len, negative, draw):
+    """The buffers :func:`plan_windows` fills for sentences of up to ``max_len`` words:
+    (win_lo int64 (max_len,), win_hi int64 (max_len,), noise int32 (max_len, or 0 rows
+    without ``draw``, negative + 1), noise_targets float32 (negative + 1,), n_noise int64
+    (max_len,))."""
+    win_lo = np.empty(max_len, dtype=np.int64)
+    win_hi = np.empty(max_len, dtype=np.int64)
+    noise = np.empty((max_len if draw else 0, negative + 1), dtype=np.int32)
+    noise_targets = np.empty(negative + 1, dtype=np.float32)
+    n_noise = np.zeros(max_len, dtype=np.int64)
+    return win_lo, win_hi, noise, noise_targets, n_noise
+
+
+@numba.njit(inline="always")
 def plan_windows(sent, n, radius, shrink, draw, n_words, negative, win_lo, win_hi, noise, n_noise, noise_targets,
                  tables, state):
     """The windows of the n positions of ``sent`` ([win_lo[p], win_hi[p]), :func:`.primitives.window`)
