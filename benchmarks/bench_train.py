@@ -137,8 +137,9 @@ def run_wordvec_fasttext(corpus: Path, a, workers: int, per_pair: bool = False, 
         vector_size=a.dim, window=a.window, min_count=a.min_count, sample=a.sample, sg=a.sg, hs=a.hs,
         negative=a.negative, epochs=a.epochs, workers=workers, seed=a.seed, alpha=a.alpha, min_n=a.minn,
         max_n=a.maxn, bucket=a.bucket, shared_negatives=a.shared_negatives or shared,
-        per_pair_updates=a.per_pair_updates or per_pair, eos=eos,
+        per_pair_updates=a.per_pair_updates or per_pair, eos=eos, streams=a.streams,
         **({} if ns_exponent is None else {"ns_exponent": ns_exponent}),
+        **({} if a.epoch_words is None else {"epoch_words": a.epoch_words}),
     )
     t0 = time.perf_counter()
     model.build_vocab(corpus_file=corpus)
@@ -191,7 +192,7 @@ def run_wordvec(corpus: Path, a, workers: int, per_pair: bool = False) -> tuple[
     model = Word2Vec(
         vector_size=a.dim, window=a.window, min_count=a.min_count, sample=a.sample, sg=a.sg, hs=a.hs,
         negative=a.negative, epochs=a.epochs, workers=workers, seed=a.seed, softmax=a.softmax, alpha=a.alpha,
-        shared_negatives=not (a.per_pair_negatives or per_pair),
+        shared_negatives=not (a.per_pair_negatives or per_pair), streams=a.streams,
     )
     t0 = time.perf_counter()
     model.build_vocab(corpus_file=corpus)
@@ -268,13 +269,11 @@ def main() -> None:
     p.add_argument("--shared-negatives", action="store_true",
                    help="wordvec FastText skip-gram: one draw of noise words per window")
     p.add_argument("--streams", type=int, default=None,
-                   help="wordvec: runs of blocks a plain corpus file is read in, side by side (default: train.jobs.STREAMS)")
+                   help="wordvec: runs of blocks a plain corpus file is read in, side by side (default: the model's)")
+    p.add_argument("--epoch-words", choices=("vocabulary", "all"), default=None,
+                   help="wordvec FastText: an epoch's worth of training (default: the model's)")
     p.add_argument("--json", type=Path, help="also write the results as JSON")
     a = p.parse_args()
-    if a.streams is not None:
-        from wordvec.train import jobs
-
-        jobs.STREAMS = a.streams
 
     if a.subwords:
         a.sample = 1e-4 if a.sample is None else a.sample

@@ -36,3 +36,9 @@ def test_a_resumed_run_starts_on_its_epoch(bar_output):
     p.update(10, float("nan"), 0.01)  # no loss computed: no loss shown
     assert "loss=" not in bar_output.getvalue().split("\r")[-1]
     p.close()
+
+
+def test_the_bar_counts_the_closing_stretch():
+    p = Progress(epochs=2, per_epoch=1000, initial=0, closing=250)
+    assert p.bar.total == 2250
+    p.close()

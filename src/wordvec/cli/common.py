@@ -263,6 +263,7 @@ TRAIN_OPTIONS = {
     "alpha": "--alpha", "min_alpha": "--min-alpha", "epochs": "--epochs", "workers": "--threads",
     "seed": "--seed", "max_sentence_length": "--max-sentence-length", "device": "--device",
     "batch_size": "--batch-size", "min_n": "--minn", "max_n": "--maxn", "bucket": "--bucket", "eos": "--no-eos",
+    "streams": "--streams", "epoch_words": "--epoch-words",
 }
 
 #: word2vec.c's starting rate for CBOW, ``wordvec train``'s default without ``--sg`` (its users
@@ -291,6 +292,9 @@ def train_params(args: argparse.Namespace) -> dict[str, Any]:
     params["workers"] = args.threads
     if subwords:
         params.update(min_n=args.minn, max_n=args.maxn, bucket=args.bucket, eos=getattr(args, "eos", True))
+    for key in ("streams", "epoch_words"):  # left out: the class's default
+        if getattr(args, key, None) is not None:
+            params[key] = getattr(args, key)
     if args.negative is None:  # --hs or --softmax alone mean that objective only (as word2vec.c)
         params["negative"] = 0 if (args.hs or args.softmax) else TRAIN_DEFAULTS["negative"]
     return params

@@ -18,6 +18,7 @@ from typing import Any, Iterator
 
 from ..errors import CorpusError, ParameterError
 from ..formats.outputs import WorkRescued, check_outputs, resolve_output, write_or_rescue
+from ..train.state import EPOCH_WORDS
 from .common import (
     CBOW_ALPHA, EXIT_ERROR, EXIT_INTERRUPTED, EXIT_TERMINATED, OUTPUT_FORMATS, PROG, TRAIN_DEFAULTS, UsageError, check_output, note,
     option_error, output_format, plural, positive_int, save_vectors, train_params, training_line, warn,
@@ -98,6 +99,13 @@ def add_parser(sub: Any) -> argparse.ArgumentParser:
                        help="--subwords: hashed n-gram rows (default 2000000)"),
         t.add_argument("--no-eos", dest="eos", action="store_false",
                        help="--subwords: no line-end word </s> (fastText trains one; gensim does not)"),
+        t.add_argument("--streams", type=int, default=None, metavar="N",
+                       help="read the corpus file as N evenly spaced runs of blocks side by side (default 8; "
+                       "with --subwords one per thread, as fastText's threads read)"),
+        t.add_argument("--epoch-words", choices=EPOCH_WORDS, default=None,
+                       help="an epoch's worth of training: 'vocabulary', one pass (word2vec's, the default), or "
+                       "'all', as many in-vocabulary words as the corpus has tokens of every kind (fastText's, "
+                       "the default with --subwords)"),
     ]
     p.add_argument("--threads", type=int, default=None, metavar="N",
                    help="worker threads (default: all cores; also with --resume and --continue)")

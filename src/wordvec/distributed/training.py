@@ -253,9 +253,15 @@ def train_distributed(
     ``sync_every``: average the weights every this many words read per rank (at least once an
     epoch). ``device``: None trains each rank with the numba engine, else with the torch backend
     on that device (``batch_size`` examples per batch). ``combine``: how the ranks' weights
-    are combined after each round, 'adaptive' or 'mean' (see :class:`Averager`)."""
+    are combined after each round, 'adaptive' or 'mean' (see :class:`Averager`). Each rank
+    reads its own shard in file order (the model's ``streams`` does not apply)."""
     require_torch()
     check_choice("combine", combine, COMBINE)
+    if getattr(model, "epoch_words", "vocabulary") != "vocabulary":
+        raise ParameterError(
+            f"distributed training runs epochs of in-vocabulary words: epoch_words must be 'vocabulary', got "
+            f"{model.epoch_words!r}", "epoch_words",
+        )
     check_int("sync_every", sync_every, 1)
     comm = torch.device(device) if device is not None and torch.device(device).type == "cuda" else torch.device("cpu")
     group = Group(comm)

@@ -42,8 +42,8 @@ from ..train import kernels
 from ..train.driver import CALLBACK_EVENTS, Driver
 from ..train.engine import engine_for
 from ..train.jobs import CorpusJobs, open_corpus_source
-from ..train.state import RunState
-from ..validation import check_bool, check_float, check_int
+from ..train.state import EPOCH_WORDS, RunState
+from ..validation import check_bool, check_choice, check_float, check_int
 from ..vectors.keyedvectors import KeyedVectors
 from . import inference
 
@@ -120,6 +120,20 @@ class Word2Vec:
         backend on a GPU, "cpu" with the same PyTorch code on the CPU (``pip install wordvec[torch]``).
     batch_size : int
         PyTorch backend: training pairs per batch.
+    streams : int or None
+        The reading order of a corpus file: each epoch reads it as ``streams`` runs of
+        consecutive 256 KiB blocks, evenly spaced, side by side (one block of each in turn), so
+        that every stage of training sees every part of the corpus. None: 8 (a compressed file is
+        read by at most 2, each further run costing another decompression up to its start). A
+        sentence iterable is read in its order.
+    epoch_words : {"vocabulary", "all"}
+        What an epoch's worth of training is. "vocabulary" (default; gensim's and word2vec.c's):
+        one pass over the corpus, the learning rate decaying over its in-vocabulary words.
+        "all" (fastText's): as many in-vocabulary words as the corpus has tokens of every kind
+        (words under ``min_count`` and, for FastText with ``eos``, line ends included), so a
+        run is longer than ``epochs`` passes by that ratio; the part beyond the last whole pass
+        is read from the corpus's start again at the end of the schedule, as fastText's threads
+        read on (:class:`~wordvec.train.driver.Driver`).
 
     gensim's other options are accepted with gensim's meaning: ``trim_rule`` (a callable
     ``(word, count, min_count) -> RULE_KEEP / RULE_DISCARD / RULE_DEFAULT`` applied to the
@@ -135,8 +149,11 @@ class Word2Vec:
     PARAMS = (
         "vector_size", "window", "min_count", "max_vocab_size", "max_final_vocab", "sample", "sg", "hs",
         "negative", "ns_exponent", "cbow_mean", "alpha", "min_alpha", "epochs", "workers", "seed", "softmax",
-        "shared_negatives", "max_sentence_length", "compute_loss",
+        "shared_negatives", "max_sentence_length", "compute_loss", "streams", "epoch_words",
     )
+    #: Parameters added after model files were first written: a file without one loads with the
+    #: constructor's default.
+    ADDED_PARAMS = ("streams", "epoch_words")
     #: How hierarchical softmax's Huffman tree is built (see ``Vocabulary.huffman``): as gensim
     #: builds it, so that ``wv.get_vecattr(word, 'code')`` / ``'point'`` are gensim's.
     HUFFMAN_TREE = "gensim"
@@ -172,6 +189,8 @@ class Word2Vec:
         progress: bool = False,
         device: str | None = None,
         batch_size: int = 4096,
+        streams: int | None = None,
+        epoch_words: str = "vocabulary",
         trim_rule: Any = None,
         sorted_vocab: int = 1,
         null_word: int = 0,
@@ -204,6 +223,8 @@ class Word2Vec:
         self.progress = progress
         self.device = device
         self.batch_size = batch_size
+        self.streams = streams
+        self.epoch_words = epoch_words
         self.trim_rule = trim_rule
         self.sorted_vocab = sorted_vocab
         self.null_word = null_word
@@ -271,6 +292,8 @@ class Word2Vec:
         check_int("seed", self.seed, 0)
         check_int("max_sentence_length", self.max_sentence_length, 1)
         check_int("batch_size", self.batch_size, 1, 1 << 24)
+        check_int("streams", self.streams, 1, 1 << 16, allow_none=True)
+        check_choice("epoch_words", self.epoch_words, EPOCH_WORDS)
         check_bool("softmax", self.softmax)
         check_bool("shared_negatives", self.shared_negatives)
         check_bool("compute_loss", self.compute_loss)
@@ -462,6 +485,19 @@ class Word2Vec:
         ``</s>``, see :class:`~wordvec.FastText`); None for word2vec, as in gensim and word2vec.c."""
         return None
 
+    def corpus_streams(self) -> int | None:
+        """The runs a corpus file is read in side by side (``streams``; None: the jobs' default)."""
+        return self.streams
+
+    def closing_units(self, epochs: int) -> int:
+        """In-vocabulary words a run of ``epochs`` trains after its epochs' passes: with
+        ``epoch_words="all"``, epochs x (the latest scan's tokens of every kind, line ends
+        counted when :meth:`sentence_end` is trained, minus its in-vocabulary words); else 0."""
+        if self.epoch_words != "all":
+            return 0
+        tokens = self.corpus_total_words + (self.corpus_count if self.sentence_end_id() >= 0 else 0)
+        return max(0, int(epochs) * (tokens - self.scan_words))
+
     def sentence_end_id(self) -> int:
         """The vocabulary id of :meth:`sentence_end`, or -1 (none, or not in the vocabulary)."""
         end = self.sentence_end()
@@ -628,7 +664,7 @@ class Word2Vec:
             )
         self.min_alpha_yet_reached = min(self.min_alpha_yet_reached, float(end_alpha))
         state = RunState(
-            epochs=epochs, alpha0=start_alpha, alpha1=end_alpha,
+            epochs=epochs, alpha0=start_alpha, alpha1=end_alpha, closing_units=self.closing_units(epochs),
             corpus_file=None if corpus_file is None or isinstance(corpus_file, (list, tuple)) else str(Path(corpus_file).resolve()),
             corpus_fingerprint=None if corpus_file is None or isinstance(corpus_file, (list, tuple)) else _fingerprint(corpus_file),
         )
@@ -686,7 +722,8 @@ class Word2Vec:
             raise ParameterError("the vectors are read-only (loaded with mmap='r'): load the model without mmap to train it",
                                  "mmap")
         driver = Driver(
-            self, engine_for(self), CorpusJobs(corpus, vocab, self.max_sentence_length, self.sentence_end_id()), state,
+            self, engine_for(self), CorpusJobs(corpus, vocab, self.max_sentence_length, self.sentence_end_id(), self.corpus_streams()),
+            state,
             units_per_epoch=self.scan_words or vocab.total_words, raw_per_epoch=self.corpus_total_words or vocab.raw_word_count,
             callbacks=self.callbacks if callbacks is None else tuple(callbacks),
             progress=self.progress if progress is None else progress, checkpoint=checkpoint,
@@ -763,7 +800,7 @@ class Word2Vec:
                 raise ModelFileError(f"'{path}' holds a {kind} model: load it with wordvec.{kind}.load")
             cls = found
         try:
-            params = {k: meta["params"][k] for k in cls.PARAMS}
+            params = {k: meta["params"][k] for k in cls.PARAMS if k in meta["params"] or k not in cls.ADDED_PARAMS}
             params.update({k: meta.get("gensim_params", {}).get(k, v) for k, v in cls.GENSIM_PARAMS.items()})
             model = cls(**params)
             words = meta["words"]

@@ -1,8 +1,9 @@
 """The training driver: one run of any model on any engine.
 
 It owns what every run shares: the epoch loop, the linear learning-rate schedule over epochs x
-units (in-vocabulary words for word2vec), the worker threads that train the jobs of a job
-source on an engine (:mod:`.engine`), the progress bar, callbacks (called on the calling
+units (in-vocabulary words for word2vec) plus the run's closing units (fastText's run length: a
+stretch read from the corpus's start after the last epoch's pass), the worker threads that train
+the jobs of a job source on an engine (:mod:`.engine`), the progress bar, callbacks (called on the calling
 thread), the loss history, divergence checks, the summary, and stop signals: Ctrl-C, SIGTERM or
 SIGHUP finish the jobs in flight, save a resumable checkpoint if asked, and raise
 :class:`~wordvec.errors.TrainingInterrupted`; a second signal stops at once.
@@ -52,7 +53,13 @@ class Driver:
     """Runs ``state`` of ``model`` to its end (or to a stop signal).
 
     ``source`` gives the jobs (see :mod:`.jobs`); ``units_per_epoch`` is what the schedule
-    decays over per epoch; ``raw_per_epoch`` sizes the progress bar. Distributed training
+    decays over per epoch; ``raw_per_epoch`` sizes the progress bar. The schedule decays over
+    ``epochs x units_per_epoch + state.closing_units``: after the last epoch's pass the jobs are
+    read again from the corpus's start (pass after pass if need be) until the closing units
+    have been trained, as part of the last epoch (its loss, callbacks and checkpoints); the job
+    that crosses the end is cut (``batch.head(units)``) and later ones are skipped. fastText runs
+    so: its epochs count every token read (words under min_count and line ends too) while its
+    progress counts in-vocabulary ones. Distributed training
     passes ``sync`` (called where the source yields SYNC and at each epoch's end, with no job
     in flight) and ``combine`` (turns this process's epoch tally into the job's)."""
 
@@ -75,7 +82,7 @@ class Driver:
         self.source = source
         self.state = state
         self.units_per_epoch = max(1, int(units_per_epoch))
-        self.total_units = state.epochs * self.units_per_epoch
+        self.total_units = state.epochs * self.units_per_epoch + state.closing_units
         self.callbacks = tuple(callbacks)
         self.checkpoint = checkpoint
         self.sync = sync
@@ -86,7 +93,8 @@ class Driver:
         self.progress = None
         if progress:
             per_epoch = max(int(raw_per_epoch), 1)
-            self.progress = Progress(state.epochs, per_epoch, state.epoch * per_epoch + state.partial.raw_words)
+            closing = state.closing_units * per_epoch // self.units_per_epoch
+            self.progress = Progress(state.epochs, per_epoch, state.epoch * per_epoch + state.partial.raw_words, closing)
 
     # -------------------------------------------------------------- the run
     def run(self, begin: bool) -> Tally:
@@ -106,7 +114,7 @@ class Driver:
         self.interrupt.__enter__()  # a signal between epochs also stops at the next epoch's start
         try:
             while state.epoch < state.epochs:
-                if state.position == 0:
+                if state.position == 0 and not state.closing:
                     state.done = state.epoch * self.units_per_epoch
                     state.partial = Tally()
                     notify(self.callbacks, "on_epoch_begin", model)
@@ -114,8 +122,12 @@ class Driver:
                     self.interrupt.check()
                     self.engine.begin_epoch(state)
                     try:
-                        self._train_epoch()
-                        self.interrupt.check()
+                        if not state.closing:
+                            self._feed()
+                            self.interrupt.check()
+                        if state.epoch == state.epochs - 1 and state.closing_units and not self.diverging.is_set():
+                            self._train_closing()
+                            self.interrupt.check()
                         if self.sync is not None:
                             self.sync()
                     finally:
@@ -164,15 +176,16 @@ class Driver:
         raise TrainingInterrupted(self.checkpoint, state.epoch, state.epochs, self.interrupt.signum or 2) from None
 
     # -------------------------------------------------------------- one epoch
-    def _train_epoch(self) -> None:
-        """Feed the rest of the epoch's jobs to the engine's worker threads; stop feeding at a
-        stop signal, a failure or a non-finite loss (the jobs in flight finish)."""
+    def _feed(self, until: Callable[[], bool] | None = None) -> bool:
+        """Feed the rest of the current pass's jobs to the engine's worker threads; stop feeding
+        at a stop signal, a failure, a non-finite loss or once ``until()`` holds (the jobs in
+        flight finish). True when the pass's jobs ran out."""
         state = self.state
         pool = WorkerPool(self._work, self.engine.workers)
         try:
             for job, after in self.source.jobs(state.position):
-                if self.interrupt.flag.is_set() or self.diverging.is_set():
-                    break
+                if self.interrupt.flag.is_set() or self.diverging.is_set() or (until is not None and until()):
+                    return False
                 if job is SYNC:
                     pool.close()
                     pool = WorkerPool(self._work, self.engine.workers)
@@ -180,30 +193,56 @@ class Driver:
                         self.sync()
                     state.position = after
                     continue
-                if not pool.submit((job, state.position)):
-                    break
+                if not pool.submit((job, state.position + (state.closing << 32))):
+                    return False
                 state.position = after
+            return True
         finally:
             pool.close()
 
+    def _train_closing(self) -> None:
+        """The closing stretch: the corpus's jobs again from its start, pass after pass, until
+        the schedule's last units are handed out. Its jobs draw their random numbers at
+        positions ``(closing pass) << 32 + position``, apart from the epoch's."""
+        state = self.state
+        if not state.closing:
+            state.closing, state.position = 1, 0
+        while state.done < self.total_units:
+            before = state.done
+            if not self._feed(until=lambda: state.done >= self.total_units) or state.done == before:
+                return  # stopped, all handed out, or a pass without words
+            state.closing += 1
+            state.position = 0
+
     def _work(self, worker: int, item: tuple[Any, int]) -> None:
         job, position = item
+        state = self.state
+        if state.closing and state.done >= self.total_units:
+            return  # queued before the closing stretch's last units were handed out
         self.engine.seed_job(worker, self.model.epochs_trained, position)
         batch = self.source.encode(job)
         with self.lock:
-            done = self.state.done
-            self.state.done = done + batch.units
-        a0 = self.state.alpha_at(done, self.total_units)
-        a1 = self.state.alpha_at(done + batch.units, self.total_units)
+            done = state.done
+            units = batch.units
+            if state.closing:
+                left = self.total_units - done
+                if left <= 0:
+                    return
+                units = min(units, left)
+            state.done = done + units
+        if units < batch.units:
+            batch = batch.head(units)
+        a0 = state.alpha_at(done, self.total_units)
+        a1 = state.alpha_at(done + units, self.total_units)
         tally = self.engine.train(batch, a0, a1, worker)
         tally.raw_words += batch.raw
-        tally.words += batch.units
+        tally.words += units
         if not math.isfinite(tally.loss):
             self.diverging.set()
         with self.lock:
-            self.state.partial.add(tally)
+            state.partial.add(tally)
             if self.progress is not None:
-                self.progress.update(batch.raw, self.state.partial.mean_loss, a1)
+                self.progress.update(batch.raw, state.partial.mean_loss, a1)
 
     def _end_epoch(self) -> None:
         state, model = self.state, self.model
@@ -230,7 +269,7 @@ class Driver:
         logger.info("epoch %d: mean loss %.4f over %d examples", model.epochs_trained, mean, int(tally.examples))
         state.totals.add(Tally(raw_words=tally.raw_words, words=tally.words, trained_words=tally.trained_words))
         state.epoch += 1
-        state.position = 0
+        state.position = state.closing = 0
         state.partial = Tally()
         if self.progress is not None and state.epoch < state.epochs:
             self.progress.epoch(state.epoch)

@@ -39,6 +39,14 @@ class WordBatch(NamedTuple):
     def units(self) -> int:
         return int(self.ids.shape[0])
 
+    def head(self, units: int) -> "WordBatch":
+        """The batch's first ``units`` tokens (0 < units <= self.units), the sentence they end in
+        cut there; ``raw`` scaled alike."""
+        keep = int(np.searchsorted(self.offsets, units, side="left"))
+        offsets = self.offsets[: keep + 1].copy()
+        offsets[-1] = units
+        return WordBatch(self.ids[:units], offsets, int(round(self.raw * units / max(self.units, 1))))
+
 
 def open_corpus_source(sentences: Any, corpus_file: Any) -> TextBlocks | Iterable[Sequence[str]]:
     """The corpus given to a model as exactly one of ``sentences`` (a re-iterable of token
@@ -55,14 +63,16 @@ def open_corpus_source(sentences: Any, corpus_file: Any) -> TextBlocks | Iterabl
 
 class CorpusJobs:
     """The jobs of a corpus for a vocabulary: 256 KiB blocks of a text file (tokenized on the
-    worker threads by the compiled hash-table lookup), taken from :data:`STREAMS` evenly spaced
-    parts of the file in turn (:data:`COMPRESSED_STREAMS` for a compressed or decoded one), or chunks of about 50k words of a sentence iterable (encoded as
-    they are read, in order). A position counts blocks or sentences. ``sentence_end`` (a word id,
+    worker threads by the compiled hash-table lookup), taken from ``streams`` (default
+    :data:`STREAMS`) evenly spaced parts of the file in turn (at most :data:`COMPRESSED_STREAMS`
+    for a compressed or decoded one), or chunks of about 50k words of a sentence iterable
+    (encoded as they are read, in order). A position counts blocks or sentences. ``sentence_end`` (a word id,
     or -1 for none) is appended to every sentence (fastText's ``</s>``, see :func:`with_sentence_ends`)."""
 
     def __init__(self, corpus: TextBlocks | Iterable[Sequence[str]], vocab: Vocabulary, max_sentence_length: int,
-                 sentence_end: int = -1) -> None:
+                 sentence_end: int = -1, streams: int | None = None) -> None:
         self.corpus = corpus
+        self.streams = STREAMS if streams is None else max(1, int(streams))
         self.vocab = vocab
         self.max_sentence_length = max_sentence_length
         self.sentence_end = int(sentence_end)
@@ -75,7 +85,7 @@ class CorpusJobs:
 
     def jobs(self, position: int) -> Iterator[tuple[Any, int]]:
         if self.is_file:
-            streams = STREAMS if self.corpus.verbatim else COMPRESSED_STREAMS  # type: ignore[union-attr]
+            streams = self.streams if self.corpus.verbatim else min(self.streams, COMPRESSED_STREAMS)  # type: ignore[union-attr]
             for i, block in enumerate(self.corpus.interleaved(streams, start_block=position)):  # type: ignore[union-attr]
                 yield block, position + i + 1
         else:

@@ -7,19 +7,20 @@ from typing import Any
 
 
 class Progress:
-    """A tqdm bar over ``epochs`` x ``per_epoch`` tokens read, starting at ``initial`` (a resumed
-    run); its label names the epoch being trained (``training epoch 2/5``), its postfix the running
+    """A tqdm bar over ``epochs`` x ``per_epoch`` + ``closing`` tokens read (``closing``: the run's
+    closing stretch, see :class:`~.driver.Driver`), starting at ``initial`` (a resumed run); its label names the epoch being trained (``training epoch 2/5``), its postfix the running
     mean loss of that epoch and the current learning rate; tqdm adds words/s and the ETA of this
     process's part of the run."""
 
-    def __init__(self, epochs: int, per_epoch: int, initial: int, desc: str = "training") -> None:
+    def __init__(self, epochs: int, per_epoch: int, initial: int, closing: int = 0, desc: str = "training") -> None:
         from tqdm.auto import tqdm
 
         per_epoch = max(per_epoch, 1)
         self.epochs = epochs
         self.lock = threading.Lock()
+        total = epochs * per_epoch + max(closing, 0)
         self.bar: Any = tqdm(
-            total=epochs * per_epoch, initial=min(epochs * per_epoch, initial), unit="w", unit_scale=True,
+            total=total, initial=min(total, initial), unit="w", unit_scale=True,
             desc=f"{desc} epoch {min(initial // per_epoch, epochs - 1) + 1}/{epochs}", smoothing=0.1, dynamic_ncols=True,
         )
         self.desc = desc

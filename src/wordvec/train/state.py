@@ -10,6 +10,10 @@ import math
 from dataclasses import asdict, dataclass, field, fields
 from typing import Any
 
+#: What an epoch's worth of training is (the models' ``epoch_words``): one pass over the corpus's
+#: in-vocabulary words, or as many in-vocabulary words as it has tokens of every kind (fastText's).
+EPOCH_WORDS = ("vocabulary", "all")
+
 
 @dataclass
 class Tally:
@@ -40,7 +44,12 @@ class Tally:
 class RunState:
     """Where a run of ``epochs`` epochs with a learning rate decaying linearly from ``alpha0`` to
     ``alpha1`` stands. ``position`` counts the jobs of the current epoch already trained,
-    ``done`` the schedule units (words) whose rate has been handed out, over the whole run."""
+    ``done`` the schedule units (words) whose rate has been handed out, over the whole run.
+
+    ``closing_units`` more units follow the last epoch's pass, read from the start of the
+    corpus again and scheduled after the epochs' units (fastText's run length, see
+    :class:`~wordvec.train.driver.Driver`); ``closing`` is 0 until that stretch starts, then the
+    number of passes it has begun (``position`` then counts that pass's jobs)."""
 
     epochs: int
     alpha0: float
@@ -48,6 +57,8 @@ class RunState:
     epoch: int = 0
     position: int = 0
     done: int = 0
+    closing_units: int = 0
+    closing: int = 0
     partial: Tally = field(default_factory=Tally)
     totals: Tally = field(default_factory=Tally)
     corpus_file: str | None = None
@@ -77,6 +88,8 @@ class RunState:
                 epoch=_count(obj["epoch"], "epoch"),
                 position=_count(obj["position"], "position"),
                 done=_count(obj["done"], "done"),
+                closing_units=_count(obj.get("closing_units", 0), "closing_units"),
+                closing=_count(obj.get("closing", 0), "closing"),
                 partial=_tally(obj["partial"]),
                 totals=_tally(obj["totals"]),
                 corpus_file=obj.get("corpus_file"),
@@ -86,6 +99,8 @@ class RunState:
             raise ValueError(f"the training-run state lacks {e}") from None
         if state.epoch >= state.epochs:
             raise ValueError(f"epoch {state.epoch} is not below epochs {state.epochs}")
+        if state.closing and (state.epoch != state.epochs - 1 or not state.closing_units):
+            raise ValueError("the run's closing stretch follows its last epoch, and only a run with closing units has one")
         if state.alpha0 <= 0 or state.alpha1 < 0:
             raise ValueError("the learning rates must be alpha0 > 0 and alpha1 >= 0")
         if state.corpus_file is not None and not isinstance(state.corpus_file, str):
