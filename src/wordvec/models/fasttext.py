@@ -61,8 +61,8 @@ class FastText(Word2Vec):
     of the file, and ``epoch_words="all"`` makes a run as long as fastText's (epochs x every token
     read, words under ``min_count`` and line ends included, counted in in-vocabulary words: on
     enmix 1.9% more than 5 passes). On enmix, skip-gram with 2 threads, these two choices took
-    WS353 from 0.520 to 0.533 and SimLex from 0.236 to 0.241 (medians of 7-8 runs; fastText's
-    0.533 and 0.244) and the analogies from 53.05% to 52.71% (fastText's 53.46%);
+    WS353 from 0.520 to 0.536 and SimLex from 0.236 to 0.241 (medians of 7-10 runs; fastText's
+    0.533 and 0.244) and the analogies from 53.05% to 52.63% (fastText's 53.46%);
     ``streams=8, epoch_words="vocabulary"`` reads as :class:`~wordvec.Word2Vec` does
     (docs/benchmarks.md, "Reading as fastText reads"). Plus:
 
