@@ -61,8 +61,8 @@ class FastText(Word2Vec):
     of the file, and ``epoch_words="all"`` makes a run as long as fastText's (epochs x every token
     read, words under ``min_count`` and line ends included, counted in in-vocabulary words: on
     enmix 1.9% more than 5 passes). On enmix, skip-gram with 2 threads, these two choices took
-    WS353 from 0.520 to 0.536 and SimLex from 0.236 to 0.241 (medians of 7-10 runs; fastText's
-    0.533 and 0.244) and the analogies from 53.05% to 52.63% (fastText's 53.46%);
+    WS353 from 0.520 to 0.533 and SimLex from 0.236 to 0.237 (medians of 7-12 runs; fastText's
+    0.533 and 0.244) and the analogies from 53.05% to 52.48% (fastText's 53.48%);
     ``streams=8, epoch_words="vocabulary"`` reads as :class:`~wordvec.Word2Vec` does
     (docs/benchmarks.md, "Reading as fastText reads"). Plus:
 
@@ -77,9 +77,9 @@ class FastText(Word2Vec):
         True (default): fastText's line-end word ``</s>`` is in the vocabulary with one count per
         sentence (so mostly subsampled away, as a frequent word) and is trained at the end of
         every sentence, the last words of a line having it as context, as fastText reads a line
-        end; like fastText, it has no n-grams. On enmix it raised skip-gram's WS353 by
-        0.02-0.03 (docs/benchmarks.md). False: no such word, as gensim's ``FastText``, whose
-        vocabulary is then wordvec's.
+        end; like fastText, it has no n-grams. On enmix it raised skip-gram's WS353 median by
+        about 0.01, single seeds by -0.011 to +0.033 (docs/benchmarks.md). False: no such word,
+        as gensim's ``FastText``, whose vocabulary is then wordvec's.
     per_pair_updates : bool
         Gather and scatter the bags as fastText does: skip-gram, the center's bag for every
         (center, context) pair; CBOW, every context word's bag for every center. False (default):
