@@ -113,3 +113,44 @@ def test_a_job_without_words_in_the_vocabulary_still_counts_its_tokens(epoch_wor
         assert summary["words"] == 2 * 51_000 and summary["raw_words"] == 2 * 101_000
     else:
         assert summary["words"] == 2 * 101_000 and summary["raw_words"] == 3 * 101_000 + 49_000
+
+
+def test_a_resumed_run_reads_in_the_order_it_started_with_whatever_its_worker_count(tmp_path, monkeypatch):
+    """FastText reads a file as one run per worker: the checkpoint keeps the run's order, so
+    resuming with another worker count trains every block once. The file's first half has long
+    lines of long words and its second short ones, so that its blocks hold different numbers of
+    words and a block trained twice (or never) changes the count."""
+    from wordvec.text.corpus import TextBlocks
+    from wordvec.train.jobs import CorpusJobs
+
+    rng = np.random.default_rng(4)
+    long_words = [f"longword{i:03d}xx" for i in range(60)]
+    short_words = [f"s{i}" for i in range(60)]
+    lines = [" ".join(rng.choice(long_words, 12)) for _ in range(6_000)]
+    lines += [" ".join(rng.choice(short_words, 12)) for _ in range(20_000)]
+    path = tmp_path / "c.txt"
+    path.write_text("\n".join(lines) + "\n")
+    params = dict(vector_size=8, window=2, min_count=1, sample=0, sg=1, negative=2, seed=5, bucket=100, min_n=3,
+                  max_n=4, epochs=1)
+    model = FastText(workers=2, **params)
+    model.build_vocab(corpus_file=path)
+    assert TextBlocks(path).block_count() >= 6
+    encode, calls = CorpusJobs.encode, [0]
+
+    def encode_then_stop(self, job):
+        calls[0] += 1
+        if calls[0] == 2:
+            signal.raise_signal(signal.SIGINT)
+        return encode(self, job)
+
+    monkeypatch.setattr(CorpusJobs, "encode", encode_then_stop)
+    with pytest.raises(TrainingInterrupted):
+        model.train(corpus_file=path, total_words=model.corpus_total_words, epochs=1, checkpoint=tmp_path / "ckpt.npz")
+    monkeypatch.setattr(CorpusJobs, "encode", encode)
+    loaded = FastText.load(tmp_path / "ckpt.npz")
+    assert loaded.pending_run.streams == 2 and 0 < loaded.pending_run.position
+    loaded.workers = 1  # one run per worker would now be file order
+    loaded.resume()
+    assert loaded.closing_units(1) == 0  # every word is in the vocabulary
+    assert loaded.training_summary["words"] == loaded.scan_words
+    assert loaded.training_summary["raw_words"] == loaded.corpus_total_words

@@ -147,7 +147,7 @@ class FastText(Word2Vec):
         if self.device is not None:
             raise ParameterError("FastText trains on the CPU engine only: leave device=None", "device")
 
-    def corpus_streams(self) -> int | None:
+    def corpus_streams(self) -> int:
         """``streams``, or one run per worker thread (fastText's threads' reading)."""
         return self.workers if self.streams is None else self.streams
 

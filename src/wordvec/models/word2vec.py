@@ -41,7 +41,7 @@ from ..train import builtins as _engines  # noqa: F401 - registers the engines
 from ..train import kernels
 from ..train.driver import CALLBACK_EVENTS, Driver
 from ..train.engine import engine_for
-from ..train.jobs import CorpusJobs, open_corpus_source
+from ..train.jobs import STREAMS, CorpusJobs, open_corpus_source
 from ..train.state import EPOCH_WORDS, RunState
 from ..validation import check_bool, check_choice, check_float, check_int
 from ..vectors.keyedvectors import KeyedVectors
@@ -485,9 +485,10 @@ class Word2Vec:
         ``</s>``, see :class:`~wordvec.FastText`); None for word2vec, as in gensim and word2vec.c."""
         return None
 
-    def corpus_streams(self) -> int | None:
-        """The runs a corpus file is read in side by side (``streams``; None: the jobs' default)."""
-        return self.streams
+    def corpus_streams(self) -> int:
+        """The runs a corpus file is read in side by side (``streams``, default
+        :data:`~wordvec.train.jobs.STREAMS`)."""
+        return STREAMS if self.streams is None else self.streams
 
     def closing_units(self, epochs: int) -> int:
         """In-vocabulary words a run of ``epochs`` trains after its epochs' passes: with
@@ -665,6 +666,7 @@ class Word2Vec:
         self.min_alpha_yet_reached = min(self.min_alpha_yet_reached, float(end_alpha))
         state = RunState(
             epochs=epochs, alpha0=start_alpha, alpha1=end_alpha, closing_units=self.closing_units(epochs),
+            streams=self.corpus_streams(),
             corpus_file=None if corpus_file is None or isinstance(corpus_file, (list, tuple)) else str(Path(corpus_file).resolve()),
             corpus_fingerprint=None if corpus_file is None or isinstance(corpus_file, (list, tuple)) else _fingerprint(corpus_file),
         )
@@ -722,7 +724,8 @@ class Word2Vec:
             raise ParameterError("the vectors are read-only (loaded with mmap='r'): load the model without mmap to train it",
                                  "mmap")
         driver = Driver(
-            self, engine_for(self), CorpusJobs(corpus, vocab, self.max_sentence_length, self.sentence_end_id(), self.corpus_streams()),
+            self, engine_for(self), CorpusJobs(corpus, vocab, self.max_sentence_length, self.sentence_end_id(),
+                                            state.streams or self.corpus_streams()),
             state,
             units_per_epoch=self.scan_words or vocab.total_words, raw_per_epoch=self.corpus_total_words or vocab.raw_word_count,
             callbacks=self.callbacks if callbacks is None else tuple(callbacks),

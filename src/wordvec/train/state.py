@@ -49,7 +49,9 @@ class RunState:
     ``closing_units`` more units follow the last epoch's pass, read from the start of the
     corpus again and scheduled after the epochs' units (fastText's run length, see
     :class:`~wordvec.train.driver.Driver`); ``closing`` is 0 until that stretch starts, then the
-    number of passes it has begun (``position`` then counts that pass's jobs)."""
+    number of passes it has begun (``position`` then counts that pass's jobs). ``streams`` is the
+    reading order of a corpus file the run started with (positions count jobs in that order, so
+    a resumed run keeps it whatever its worker count; None: the model's)."""
 
     epochs: int
     alpha0: float
@@ -63,6 +65,7 @@ class RunState:
     totals: Tally = field(default_factory=Tally)
     corpus_file: str | None = None
     corpus_fingerprint: dict | None = None
+    streams: int | None = None
 
     def alpha_at(self, units: float, total_units: float) -> float:
         """The learning rate after ``units`` of ``total_units``: alpha0 -> alpha1 linearly."""
@@ -94,6 +97,7 @@ class RunState:
                 totals=_tally(obj["totals"]),
                 corpus_file=obj.get("corpus_file"),
                 corpus_fingerprint=obj.get("corpus_fingerprint"),
+                streams=None if obj.get("streams") is None else _count(obj["streams"], "streams", 1),
             )
         except KeyError as e:
             raise ValueError(f"the training-run state lacks {e}") from None
