@@ -1,5 +1,6 @@
 """The driver's closing stretch (``epoch_words="all"``, fastText's run length): the schedule's
-units, the passes read after the last epoch, its checkpoints and resume."""
+units, the passes read after the last epoch, its checkpoints and resume; the reading order a run
+keeps; model files written before these parameters."""
 from __future__ import annotations
 
 import signal
@@ -154,3 +155,22 @@ def test_a_resumed_run_reads_in_the_order_it_started_with_whatever_its_worker_co
     assert loaded.closing_units(1) == 0  # every word is in the vocabulary
     assert loaded.training_summary["words"] == loaded.scan_words
     assert loaded.training_summary["raw_words"] == loaded.corpus_total_words
+
+
+def test_a_model_file_written_before_streams_and_epoch_words_loads_with_the_defaults(tmp_path):
+    import json
+
+    sentences = _sentences(2_000)
+    for cls, epoch_words in ((Word2Vec, "vocabulary"), (FastText, "all")):
+        model = cls(sentences, epochs=1, streams=3, epoch_words="vocabulary", **{**PARAMS, "min_count": 1})
+        path = tmp_path / f"{cls.__name__}.npz"
+        model.save(path)
+        with np.load(path) as z:
+            members = {k: z[k] for k in z.files}
+        meta = json.loads(members["meta"].tobytes())
+        del meta["params"]["streams"], meta["params"]["epoch_words"]
+        members["meta"] = np.frombuffer(json.dumps(meta).encode(), dtype=np.uint8)
+        np.savez(path, **members)
+        loaded = cls.load(path)
+        assert loaded.streams is None and loaded.epoch_words == epoch_words
+        assert np.array_equal(loaded.wv.vectors, model.wv.vectors)
