@@ -165,3 +165,12 @@ def test_ranks_draw_their_own_random_numbers(engine):
     single, rank0, rank1, rank2 = states
     assert single == rank0
     assert len({rank0, rank1, rank2}) == 3
+
+
+def test_fasttexts_run_length_is_refused_in_one_line(tmp_path):
+    from wordvec.errors import ParameterError
+
+    path = tmp_path / "c.txt"
+    path.write_text("a b c\n")
+    with pytest.raises(ParameterError, match="epoch_words must be 'vocabulary', got 'all'"):
+        distributed.train_distributed(Word2Vec(epoch_words="all", workers=1), path)

@@ -257,7 +257,7 @@ def train_distributed(
     reads its own shard in file order (the model's ``streams`` does not apply)."""
     require_torch()
     check_choice("combine", combine, COMBINE)
-    if getattr(model, "epoch_words", "vocabulary") != "vocabulary":
+    if model.epoch_words != "vocabulary":
         raise ParameterError(
             f"distributed training runs epochs of in-vocabulary words: epoch_words must be 'vocabulary', got "
             f"{model.epoch_words!r}", "epoch_words",

@@ -3,8 +3,8 @@
 It owns what every run shares: the epoch loop, the linear learning-rate schedule over epochs x
 units (in-vocabulary words for word2vec) plus the run's closing units (fastText's run length: a
 stretch read from the corpus's start after the last epoch's pass), the worker threads that train
-the jobs of a job source on an engine (:mod:`.engine`), the progress bar, callbacks (called on the calling
-thread), the loss history, divergence checks, the summary, and stop signals: Ctrl-C, SIGTERM or
+the jobs of a job source on an engine (:mod:`.engine`), the progress bar, callbacks (called on
+the calling thread), the loss history, divergence checks, the summary, and stop signals: Ctrl-C, SIGTERM or
 SIGHUP finish the jobs in flight, save a resumable checkpoint if asked, and raise
 :class:`~wordvec.errors.TrainingInterrupted`; a second signal stops at once.
 
@@ -207,17 +207,21 @@ class Driver:
         state = self.state
         if not state.closing:
             state.closing, state.position = 1, 0
-        while state.done < self.total_units:
+        while not self._handed_out():
             before = state.done
-            if not self._feed(until=lambda: state.done >= self.total_units) or state.done == before:
+            if not self._feed(until=self._handed_out) or state.done == before:
                 return  # stopped, all handed out, or a pass without words
             state.closing += 1
             state.position = 0
 
+    def _handed_out(self) -> bool:
+        """Whether every unit of the schedule has been handed out to a job."""
+        return self.state.done >= self.total_units
+
     def _work(self, worker: int, item: tuple[Any, int]) -> None:
         job, position = item
         state = self.state
-        if state.closing and state.done >= self.total_units:
+        if state.closing and self._handed_out():
             return  # queued before the closing stretch's last units were handed out
         self.engine.seed_job(worker, self.model.epochs_trained, position)
         batch = self.source.encode(job)

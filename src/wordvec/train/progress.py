@@ -8,7 +8,8 @@ from typing import Any
 
 class Progress:
     """A tqdm bar over ``epochs`` x ``per_epoch`` + ``closing`` tokens read (``closing``: the run's
-    closing stretch, see :class:`~.driver.Driver`), starting at ``initial`` (a resumed run); its label names the epoch being trained (``training epoch 2/5``), its postfix the running
+    closing stretch, see :class:`~.driver.Driver`), starting at ``initial`` (a resumed run); its
+    label names the epoch being trained (``training epoch 2/5``), its postfix the running
     mean loss of that epoch and the current learning rate; tqdm adds words/s and the ETA of this
     process's part of the run."""
 
