@@ -61,8 +61,8 @@ class FastText(Word2Vec):
     of the file, and ``epoch_words="all"`` makes a run as long as fastText's (epochs x every token
     read, words under ``min_count`` and line ends included, counted in in-vocabulary words: on
     enmix 1.9% more than 5 passes). On enmix, skip-gram with 2 threads, these two choices took
-    WS353 from 0.520 to 0.533 and SimLex from 0.236 to 0.237 (medians of 7-12 runs; fastText's
-    0.533 and 0.244) and the analogies from 53.05% to 52.48% (fastText's 53.48%);
+    WS353 from 0.520 to 0.538 and SimLex from 0.236 to 0.243 (medians of 7 and 28 runs; fastText's
+    0.538 and 0.243) and the analogies from 53.05% to 52.57% (fastText's 53.52%);
     ``streams=8, epoch_words="vocabulary"`` reads as :class:`~wordvec.Word2Vec` does
     (docs/benchmarks.md, "Reading as fastText reads"). Plus:
 
