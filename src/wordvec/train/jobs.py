@@ -45,7 +45,7 @@ class WordBatch(NamedTuple):
         keep = int(np.searchsorted(self.offsets, units, side="left"))
         offsets = self.offsets[: keep + 1].copy()
         offsets[-1] = units
-        return WordBatch(self.ids[:units], offsets, int(round(self.raw * units / max(self.units, 1))))
+        return WordBatch(self.ids[:units], offsets, int(round(self.raw * units / self.units)))
 
 
 def open_corpus_source(sentences: Any, corpus_file: Any) -> TextBlocks | Iterable[Sequence[str]]:
@@ -63,16 +63,16 @@ def open_corpus_source(sentences: Any, corpus_file: Any) -> TextBlocks | Iterabl
 
 class CorpusJobs:
     """The jobs of a corpus for a vocabulary: 256 KiB blocks of a text file (tokenized on the
-    worker threads by the compiled hash-table lookup), taken from ``streams`` (default
-    :data:`STREAMS`) evenly spaced parts of the file in turn (at most :data:`COMPRESSED_STREAMS`
-    for a compressed or decoded one), or chunks of about 50k words of a sentence iterable
-    (encoded as they are read, in order). A position counts blocks or sentences. ``sentence_end`` (a word id,
-    or -1 for none) is appended to every sentence (fastText's ``</s>``, see :func:`with_sentence_ends`)."""
+    worker threads by the compiled hash-table lookup), taken from ``streams`` evenly spaced parts
+    of the file in turn (at most :data:`COMPRESSED_STREAMS` for a compressed or decoded one), or
+    chunks of about 50k words of a sentence iterable (encoded as they are read, in order). A
+    position counts blocks or sentences. ``sentence_end`` (a word id, or -1 for none) is appended
+    to every sentence (fastText's ``</s>``, see :func:`with_sentence_ends`)."""
 
     def __init__(self, corpus: TextBlocks | Iterable[Sequence[str]], vocab: Vocabulary, max_sentence_length: int,
-                 sentence_end: int = -1, streams: int | None = None) -> None:
+                 sentence_end: int = -1, streams: int = STREAMS) -> None:
         self.corpus = corpus
-        self.streams = STREAMS if streams is None else max(1, int(streams))
+        self.streams = max(1, int(streams))
         self.vocab = vocab
         self.max_sentence_length = max_sentence_length
         self.sentence_end = int(sentence_end)
