@@ -111,6 +111,29 @@ def test_save_load_continue_training_bit_identical(corpus, tmp_path):
     assert np.array_equal(loaded.wv.vectors, straight.wv.vectors)
 
 
+def _uniform(rows, d):
+    return np.abs(rows).max() <= 1 / d and np.abs(rows).min() > 0 and abs(rows.std() * d * np.sqrt(3) - 1) < 0.05
+
+
+def test_initial_weights_words_uniform_buckets_zero_for_skipgram(corpus, sg_model):
+    """Word rows uniform in [-1/d, 1/d]; the n-gram buckets zero for skip-gram (where most of
+    fastText's start), uniform for CBOW; skip-gram's training then moves exactly the buckets of
+    the n-grams in the vocabulary's bags."""
+    model = FastText(sg=1, **FAST)
+    model.build_vocab(corpus[1])
+    d = model.vector_size
+    words, buckets = model.wv.vectors_vocab, model.wv.vectors_ngrams
+    assert _uniform(words, d) and not buckets.any()
+    cbow = FastText(sg=0, **FAST)
+    cbow.build_vocab(corpus[1])
+    assert np.array_equal(cbow.wv.vectors_vocab, words) and _uniform(cbow.wv.vectors_ngrams, d)
+    used = np.zeros(model.bucket, dtype=bool)
+    rows = model.wv.bag_rows
+    used[rows[rows >= len(words)] - len(words)] = True
+    trained = sg_model.wv.vectors_ngrams
+    assert np.abs(trained[used]).min(axis=1).all() and not trained[~used].any()
+
+
 def test_build_vocab_update_keeps_rows_and_buckets(corpus):
     stems, sentences = corpus
     model = FastText(sentences[:500], sg=1, **FAST)

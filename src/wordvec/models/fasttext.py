@@ -44,6 +44,9 @@ FASTTEXT_ALPHA = 0.05
 #: for skip-gram, word2vec's and gensim's 0.75 for CBOW, each the better of the two on enmix
 #: (docs/benchmarks.md, FastText).
 NS_EXPONENTS = {1: 0.5, 0: 0.75}
+#: Whether the n-gram buckets start at zero (else uniform in [-1/d, 1/d], as the word rows),
+#: skip-gram then CBOW: each the better of the two on enmix (docs/benchmarks.md, FastText).
+ZERO_BUCKETS = {1: True, 0: False}
 _INIT_CHUNK_ROWS = 1 << 16
 
 
@@ -64,7 +67,9 @@ class FastText(Word2Vec):
     WS353 from 0.520 to 0.538 and SimLex from 0.236 to 0.243 (medians of 7 and 28 runs; fastText's
     0.538 and 0.243) and the analogies from 53.05% to 52.57% (fastText's 53.52%);
     ``streams=8, epoch_words="vocabulary"`` reads as :class:`~wordvec.Word2Vec` does
-    (docs/benchmarks.md, "Reading as fastText reads"). Plus:
+    (docs/benchmarks.md, "Reading as fastText reads"). Skip-gram's n-gram buckets start at zero,
+    as most of fastText's do (:meth:`set_vocabulary`): the default's medians over 41 runs are then
+    53.16%, 0.540 and 0.248 (fastText's over 33: 53.46%, 0.533 and 0.242). Plus:
 
     min_n, max_n : int
         Lengths (in characters) of the n-grams of ``<word>`` that make a word's bag (3 and 6).
@@ -166,9 +171,17 @@ class FastText(Word2Vec):
 
     # ------------------------------------------------------------------ vocabulary and weights
     def set_vocabulary(self, vocab: Vocabulary, update: bool = False) -> None:
-        """Size the weights for ``vocab``: rows of new words (and, at first, the n-gram buckets)
-        are uniform in [-1/d, 1/d] as fastText initialises them; with ``update`` the known words
-        and the buckets keep theirs."""
+        """Size the weights for ``vocab``: rows of new words are uniform in [-1/d, 1/d] and, at
+        first, the n-gram buckets are zero for skip-gram and uniform for CBOW; with ``update`` the
+        known words and the buckets keep theirs.
+
+        The buckets start where most of fastText's do: fastText 0.9.2 fills only the first T/10
+        of its input matrix's elements with uniform values (T threads; with 2 threads its words
+        and the first 18% of 2M buckets) and leaves the rest zero. An n-gram seen in few words is
+        then the sum of its updates, without noise of a word row's size. On enmix with 2 workers
+        (25 runs each way) zero buckets gained skip-gram 0.33 analogy points and cost CBOW 1.2
+        (4 runs each), hence :data:`ZERO_BUCKETS` (docs/benchmarks.md, "Where the n-gram buckets
+        start")."""
         old_wv = self.wv
         old = 0 if not update or self.vocab is None else len(self.vocab)
         if old:
@@ -183,14 +196,17 @@ class FastText(Word2Vec):
         n, d, buckets = len(vocab), self.vector_size, self.bucket
         matrix = np.empty((n + buckets, d), dtype=np.float32)
         rng = np.random.default_rng([self.seed, old, 1])
-        fresh = [(old, n)] if old else [(0, n + buckets)]
+        stop = n
         if old:
             matrix[:old] = old_wv.vectors_vocab
             matrix[n:] = old_wv.vectors_ngrams
-        for start, stop in fresh:
-            for a in range(start, stop, _INIT_CHUNK_ROWS):
-                b = min(stop, a + _INIT_CHUNK_ROWS)
-                matrix[a:b] = (rng.random((b - a, d), dtype=np.float32) * 2 - 1) / d
+        elif ZERO_BUCKETS[1 if self.sg else 0]:
+            matrix[n:] = 0
+        else:
+            stop = n + buckets
+        for a in range(old, stop, _INIT_CHUNK_ROWS):
+            b = min(stop, a + _INIT_CHUNK_ROWS)
+            matrix[a:b] = (rng.random((b - a, d), dtype=np.float32) * 2 - 1) / d
         self.wv = FastTextKeyedVectors.from_matrix(vocab.words, matrix, self.min_n, self.max_n, buckets,
                                                    counts=vocab.counts)
         vocab.words, vocab.key_to_index = self.wv.index_to_key, self.wv.key_to_index
