@@ -1,6 +1,7 @@
 """The CLI on fastText .bin models: detected by content, unknown words answered, bad files one line."""
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 
@@ -81,3 +82,26 @@ def test_train_subwords_writes_a_fasttext_bin_that_fasttext_reads(tmp_path):
     assert bad.returncode == 2 and "--subwords" in bad.stderr
     bad = wordvec("train", corpus, "-o", tmp_path / "x.txt", "--subwords", "--bucket", "-3", "--no-progress")
     assert bad.returncode != 0 and "--bucket" in bad.stderr and "Traceback" not in bad.stderr
+
+
+def test_unknown_word_without_trained_ngrams_is_one_line_error(tmp_path):
+    """With skip-gram's buckets starting at zero, a word none of whose n-grams training reached
+    has a zero vector: similar, analogy and query refuse it in one line instead of listing
+    arbitrary words at similarity 0."""
+    from wordvec import FastText, save_facebook_model
+
+    rng = np.random.default_rng(2)
+    sentences = [list(rng.choice(VOCAB, 10)) for _ in range(60)]
+    model = FastText(sentences, sg=1, vector_size=6, min_count=1, min_n=3, max_n=5, bucket=100000, epochs=1, workers=1)
+    path = tmp_path / "sg.bin"
+    save_facebook_model(model, path)
+    blank, partial = "qxzvy", "walkzz"
+    assert not model.wv[blank].any() and model.wv[partial].any()
+    result = wordvec("similar", path, blank)
+    assert result.returncode == 1 and result.stdout == "" and result.stderr.count("\n") == 1
+    assert f"'{blank}' is not in the vocabulary of {path} and none of its n-grams was trained" in result.stderr
+    assert wordvec("similar", path, partial, "-n", "2").returncode == 0
+    assert wordvec("analogy", path, "walk", blank, "talk").returncode == 1
+    result = wordvec("query", path, "--json", stdin=f"{blank}\n{partial}\n")
+    answers = [json.loads(line) for line in result.stdout.splitlines()]
+    assert "none of its n-grams was trained" in answers[0]["error"] and len(answers[1]["neighbours"]) > 0

@@ -224,11 +224,18 @@ def add_vectors_arguments(p: argparse.ArgumentParser, limit_help: str | None = N
                    help=limit_help or "load only the first N words (the N most frequent in word2vec files)")
 
 
-def require_words(kv: Any, words: Sequence[str], source: Any) -> None:
-    """Raise UnknownWordError (a KeyError) naming the first of ``words`` that is not in ``kv``."""
+def require_words(kv: Any, words: Sequence[str], source: Any = None) -> None:
+    """Raise UnknownWordError (a KeyError) naming the first of ``words`` without a usable vector
+    in ``kv`` (of ``source``, when given): not in the vocabulary and, for a fastText model, with
+    no n-grams or only n-grams no training reached, whose composed vector is zero (its
+    neighbours would be arbitrary words at similarity 0)."""
+    where = "" if source is None else f" of {source}"
     for w in words:
         if w not in kv:  # a fastText model composes vectors for unknown words
-            raise UnknownWordError(f"word {w!r} is not in the vocabulary of {source}")
+            raise UnknownWordError(f"word {w!r} is not in the vocabulary{where}")
+        if not kv.has_index_for(w) and not kv.get_vector(w).any():
+            raise UnknownWordError(f"word {w!r} is not in the vocabulary{where} and none of its n-grams was "
+                                   "trained: its vector is zero")
 
 
 # ----------------------------------------------------------------------------------- training

@@ -19,8 +19,8 @@ import sys
 from dataclasses import dataclass, field
 from typing import Any, Iterable, Sequence
 
-from ..errors import UnknownWordError
-from .common import EXIT_ERROR, PROG, add_vectors_arguments, error_message, load_vectors, note, one_line, positive_int
+from .common import (EXIT_ERROR, PROG, add_vectors_arguments, error_message, load_vectors, note, one_line, positive_int,
+                     require_words)
 
 SYNTAX = "WORD (neighbours), A B (similarity), A B C (analogy: A is to B as C is to ?) or king - man + woman"
 
@@ -70,11 +70,9 @@ def parse_query(line: str) -> Query | None:
 
 def answer(kv: Any, query: Query, topn: int) -> dict[str, Any]:
     """The answer to ``query`` as plain data: ``{"query", "kind", "similarity"}`` for a pair,
-    ``{"query", "kind", "neighbours": [[word, cosine], ...]}`` otherwise. Unknown words raise UnknownWordError (a KeyError)."""
-    words = query.positive + query.negative
-    for w in words:
-        if w not in kv:  # a fastText model composes vectors for unknown words
-            raise UnknownWordError(f"word {w!r} is not in the vocabulary")
+    ``{"query", "kind", "neighbours": [[word, cosine], ...]}`` otherwise. A word without a
+    usable vector raises UnknownWordError (a KeyError; see :func:`.common.require_words`)."""
+    require_words(kv, query.positive + query.negative)
     result: dict[str, Any] = {"query": query.text, "kind": query.kind}
     if query.kind == "similarity":
         result["similarity"] = float(kv.similarity(*query.positive))
